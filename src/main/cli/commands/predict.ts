@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { HostStatus } from '../../../shared/host-api.js';
+import { SLOT_IDS, SLOT_TITLES, type PredictResponse, type SlotId } from '../../../shared/slot-api.js';
+import { ControlClient } from '../../control/control-client.js';
+import { LiteCnnError, describeError } from '../../errors.js';
+import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
+import { formatTable, formatTopPrediction } from '../format.js';
+import { parsePositiveInt } from '../parse-options.js';
+import { IMAGE_EXTENSIONS, predictFile } from '../slot-client.js';
+
+/** One image through both slots. */
+interface ComparedImage {
+  image: string;
+  asis: PredictResponse | { error: string };
+  tobe: PredictResponse | { error: string };
+  agree: boolean | null;
+}
+
+/** `litecnn predict` and `litecnn compare`: send images to the running slots. */
+export function registerPredict(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('predict <image>')
+    .description('classify one image on a slot (default: both)')
+    .option('--slot <slot>', 'asis, tobe or both', 'both')
+    .option('--top <n>', 'how many classes to show', parsePositiveInt, 5)
+    .option('--json', 'print the raw answers as JSON')
+    .action(async (image: string, options: { slot: string; top: number; json?: boolean }) => {
+      const slots = options.slot === 'both' ? [...SLOT_IDS] : [parseSlot(options.slot)];
+      const urls = slotUrls(await hostStatus(globals()));
+      const answers = await Promise.all(slots.map(async (slot) => ({ slot, answer: await predictFile(requireUrl(urls, slot), image, options.top) })));
+      if (options.json) return printJson(Object.fromEntries(answers.map(({ slot, answer }) => [slot, answer])));
+      for (const { slot, answer } of answers) {
+        process.stdout.write(`${SLOT_TITLES[slot]}  ${answer.model.name} ${answer.model.version}  (${answer.timing_ms.total.toFixed(1)} ms)\n`);
+        process.stdout.write(`${formatTable(answer.predictions.map((p, i) => [`  ${i + 1}.`, p.breed_ko, p.breed_en, `${(p.score * 100).toFixed(2)}%`]))}\n`);
+      }
+    });
+
+  program
+    .command('compare <paths...>')
+    .description('run images (files or folders) through AS-IS and TO-BE side by side, with their agreement')
+    .option('--json', 'print the results as JSON')
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      const images = await collectImages(paths);
+      const urls = slotUrls(await hostStatus(globals()));
+      const results: ComparedImage[] = [];
+      for (const image of images) results.push(await compareImage(image, requireUrl(urls, 'asis'), requireUrl(urls, 'tobe')));
+      const decided = results.filter((r) => r.agree !== null);
+      const agreed = decided.filter((r) => r.agree).length;
+      const agreement = { images: results.length, compared: decided.length, agreed, rate: decided.length ? agreed / decided.length : null };
+      if (options.json) return printJson({ results, agreement });
+      const rows = [['IMAGE', 'AS-IS', 'TO-BE', '']];
+      for (const r of results) rows.push([basename(r.image), cell(r.asis), cell(r.tobe), r.agree === null ? 'error' : r.agree ? 'agree' : 'DIFFER']);
+      process.stdout.write(`${formatTable(rows)}\n\nagreement: ${agreed}/${decided.length}${agreement.rate === null ? '' : ` (${(agreement.rate * 100).toFixed(1)}%)`}\n`);
+      if (decided.length < results.length) process.exitCode = 1;
+    });
+}
+
+async function compareImage(image: string, asisUrl: string, tobeUrl: string): Promise<ComparedImage> {
+  const attempt = (url: string) => predictFile(url, image, 5).catch((error: unknown) => ({ error: describeError(error) }));
+  const [asis, tobe] = await Promise.all([attempt(asisUrl), attempt(tobeUrl)]);
+  const agree = 'predictions' in asis && 'predictions' in tobe ? asis.predictions[0]?.label === tobe.predictions[0]?.label : null;
+  return { image, asis, tobe, agree };
+}
+
+function cell(answer: PredictResponse | { error: string }): string {
+  return 'predictions' in answer ? formatTopPrediction(answer.predictions[0]) : `error: ${answer.error}`;
+}
+
+/** Image files named directly, and those inside named folders (not recursive), in name order. */
+async function collectImages(paths: string[]): Promise<string[]> {
+  const images: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => {
+      throw new LiteCnnError('NOT_AN_IMAGE', `${path}: no such file or folder.`, { subject: path });
+    });
+    if (!info.isDirectory()) {
+      images.push(path);
+      continue;
+    }
+    const names = (await readdir(path)).filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort();
+    images.push(...names.map((name) => join(path, name)));
+  }
+  if (images.length === 0) throw new LiteCnnError('NOT_AN_IMAGE', `No images found in ${paths.join(', ')} (looked for ${[...IMAGE_EXTENSIONS].join(' ')}).`);
+  return images;
+}
+
+async function hostStatus(options: GlobalOptions): Promise<HostStatus> {
+  return (await ControlClient.connect(dataDirOf(options))).status();
+}
+
+function slotUrls(status: HostStatus): Partial<Record<SlotId, string>> {
+  return Object.fromEntries(status.slots.filter((slot) => slot.url).map((slot) => [slot.slot, slot.url!]));
+}
+
+function requireUrl(urls: Partial<Record<SlotId, string>>, slot: SlotId): string {
+  const url = urls[slot];
+  if (!url) throw new LiteCnnError('NOT_READY', `The ${SLOT_TITLES[slot]} slot is not serving. Start it with \`litecnn start ${slot}\` and check \`litecnn status\`.`);
+  return url;
+}
+
+function parseSlot(value: string): SlotId {
+  const slot = value.toLowerCase().replace('-', '');
+  if (slot === 'asis' || slot === 'tobe') return slot;
+  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis, tobe or both.`);
+}

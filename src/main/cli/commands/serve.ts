@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import type { HostStatus } from '../../../shared/host-api.js';
+import { SLOT_TITLES } from '../../../shared/slot-api.js';
+import { Host } from '../../host/host.js';
+import { prepareDataDir } from '../../host/data-dir.js';
+import { PRODUCT_NAME, PRODUCT_VERSION } from '../../product.js';
+import type { Settings } from '../../settings/settings-schema.js';
+import { openSettings } from '../../settings/settings-store.js';
+import { forkSlotLauncher } from '../../slot/slot-launcher.js';
+import type { SlotStateChange } from '../../slot/slot-supervisor.js';
+import { controlFilePath } from '../../control/control-file.js';
+import { dataDirOf, type GlobalOptions } from '../cli-context.js';
+import { formatHostStatus } from '../format.js';
+import { parsePort } from '../parse-options.js';
+
+interface ServeOptions {
+  asisPort?: number;
+  tobePort?: number;
+  controlPort?: number;
+  host?: string;
+}
+
+/** `litecnn serve`: the headless host in the foreground, both slots and the control API. */
+export function registerServe(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('run both inference servers and the control API in the foreground (Ctrl-C stops them)')
+    .option('--asis-port <port>', 'AS-IS port (setting asisPort, default 8891)', parsePort)
+    .option('--tobe-port <port>', 'TO-BE port (setting tobePort, default 8892)', parsePort)
+    .option('--control-port <port>', 'control API port on 127.0.0.1 (setting controlPort, default 8890)', parsePort)
+    .option('--host <address>', 'address both servers listen on (setting host, default 127.0.0.1)')
+    .action(async (options: ServeOptions) => {
+      const dataDir = dataDirOf(globals());
+      await prepareDataDir(dataDir);
+      const settings: Settings = { ...openSettings(dataDir).all(), ...definedOnly(options) };
+      const host = new Host({ dataDir, settings, launcher: forkSlotLauncher });
+      let stopping = false;
+      const stop = async (signal: string): Promise<void> => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`\n${signal}: stopping both servers...\n`);
+        await host.stop();
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      const status = await host.start();
+      process.stdout.write(banner(status, dataDir));
+      host.on('slot-state', ({ slot, state, error }: SlotStateChange) => {
+        if (stopping) return;
+        process.stdout.write(`[${new Date().toISOString()}] ${SLOT_TITLES[slot]} ${state}${error ? `: ${error.message}` : ''}\n`);
+      });
+    });
+}
+
+function banner(status: HostStatus, dataDir: string): string {
+  const ready = status.slots.find((slot) => slot.url);
+  return [
+    `${PRODUCT_NAME} ${PRODUCT_VERSION}, data dir ${dataDir}`,
+    '',
+    formatHostStatus(status),
+    '',
+    ...status.slots.map((slot) => `${slot.title.padEnd(6)} ${slot.url ?? `not serving (${slot.state})`}`),
+    `control ${status.host.controlUrl}  (token in ${controlFilePath(dataDir)})`,
+    '',
+    ready ? `Try: curl -X POST ${ready.url}/predict -F "image=@photo.jpg"` : 'No slot is serving; see the errors above.',
+    'Ctrl-C stops both servers.',
+    '',
+  ].join('\n');
+}
+
+function definedOnly(options: ServeOptions): Partial<Settings> {
+  const out: Partial<Settings> = {};
+  if (options.asisPort !== undefined) out.asisPort = options.asisPort;
+  if (options.tobePort !== undefined) out.tobePort = options.tobePort;
+  if (options.controlPort !== undefined) out.controlPort = options.controlPort;
+  if (options.host !== undefined) out.host = options.host;
+  return out;
+}

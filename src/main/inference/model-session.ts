@@ -1,0 +1,152 @@
+import ort from 'onnxruntime-node';
+import { performance } from 'node:perf_hooks';
+import type { ModelManifest } from '../../shared/model-manifest.js';
+import type { Prediction, PredictTiming } from '../../shared/slot-api.js';
+import { LiteCnnError, describeError } from '../errors.js';
+import type { ModelBundle } from '../model/bundle-format.js';
+import { prepareImage, type PreparedImage } from './preprocess.js';
+import { softmax, topK } from './scores.js';
+
+/** The answer of one classification. */
+export interface Classification {
+  predictions: Prediction[];
+  timing: PredictTiming;
+}
+
+/**
+ * One loaded model: an onnxruntime session checked against its manifest and warmed up.
+ * `session.run` blocks the JavaScript thread, which is why each slot runs in its own process.
+ */
+export class ModelSession {
+  readonly manifest: ModelManifest;
+  readonly loadedAt: Date;
+  readonly #session: ort.InferenceSession;
+  readonly #inputName: string;
+  readonly #outputName: string;
+
+  private constructor(manifest: ModelManifest, session: ort.InferenceSession, inputName: string, outputName: string) {
+    this.manifest = manifest;
+    this.#session = session;
+    this.#inputName = inputName;
+    this.#outputName = outputName;
+    this.loadedAt = new Date();
+  }
+
+  /** Creates the session, checks input and output shapes against the manifest, and warms it up. */
+  static async load(bundle: ModelBundle, subject: string): Promise<ModelSession> {
+    const { manifest } = bundle;
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bundle.onnx, { graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    } catch (error) {
+      throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Export the ONNX model again.`, { subject, httpStatus: 422, cause: error });
+    }
+    try {
+      const inputName = pickName(session.inputNames, manifest.input.name, 'input', subject);
+      const outputName = pickName(session.outputNames, manifest.output.name, 'output', subject);
+      checkInputShape(session, inputName, manifest, subject);
+      checkOutputShape(session, outputName, manifest, subject);
+      const loaded = new ModelSession(manifest, session, inputName, outputName);
+      await loaded.#warmUp(subject);
+      return loaded;
+    } catch (error) {
+      await session.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Decodes, preprocesses and classifies one encoded image. */
+  async classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
+    const started = performance.now();
+    const prepared = await prepareImage(image, this.manifest.input, maxInputPixels);
+    const preprocessed = performance.now();
+    const scores = await this.scoresFor(prepared);
+    const inferred = performance.now();
+    return {
+      predictions: this.#rank(scores, top),
+      timing: {
+        preprocess: round(preprocessed - started),
+        inference: round(inferred - preprocessed),
+        total: round(performance.now() - started),
+      },
+    };
+  }
+
+  /** Runs the model on a prepared tensor; the answer is probabilities, softmaxed when the model gives logits. */
+  async scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array> {
+    const feeds = { [this.#inputName]: new ort.Tensor('float32', prepared.data, prepared.dims) };
+    const results = await this.#session.run(feeds, [this.#outputName]);
+    const output = results[this.#outputName]!;
+    const values = output.data as Float32Array;
+    return this.manifest.output.kind === 'logits' ? softmax(values) : Float64Array.from(values);
+  }
+
+  /** Frees the native session; the object must not be used afterwards. */
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+
+  #rank(scores: Float64Array, top: number): Prediction[] {
+    return topK(scores, top).map((index) => {
+      const label = this.manifest.labels[index]!;
+      return { label: label.id, breed_en: label.en, breed_ko: label.ko, score: scores[index]! };
+    });
+  }
+
+  async #warmUp(subject: string): Promise<void> {
+    const { width, height, layout } = this.manifest.input;
+    const dims: [number, number, number, number] = layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3];
+    let scores: Float64Array;
+    try {
+      scores = await this.scoresFor({ data: new Float32Array(3 * width * height), dims });
+    } catch (error) {
+      throw new LiteCnnError('MODEL_INPUT_MISMATCH', `${subject}: the model fails on a ${dims.join('x')} input as the manifest describes (${describeError(error)}). Fix the input size or layout in the preprocessing settings.`, { subject, httpStatus: 422, cause: error });
+    }
+    if (scores.length !== this.manifest.labels.length) {
+      throw new LiteCnnError('MODEL_OUTPUT_MISMATCH', `${subject}: the model outputs ${scores.length} scores but there are ${this.manifest.labels.length} labels. Use the labels the model was trained with.`, { subject, httpStatus: 422 });
+    }
+    if (!scores.every(Number.isFinite)) {
+      throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: the model's warm-up run gave non-finite scores (NaN or Infinity). Export the model again.`, { subject, httpStatus: 422 });
+    }
+  }
+}
+
+function pickName(names: readonly string[], wanted: string | undefined, what: string, subject: string): string {
+  if (wanted === undefined) {
+    if (names.length === 0) throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: the model has no ${what}.`, { subject, httpStatus: 422 });
+    return names[0]!;
+  }
+  if (!names.includes(wanted)) {
+    throw new LiteCnnError(what === 'input' ? 'MODEL_INPUT_MISMATCH' : 'MODEL_OUTPUT_MISMATCH', `${subject}: the manifest names ${what} "${wanted}" but the model's ${what}s are ${names.map((n) => `"${n}"`).join(', ')}.`, { subject, httpStatus: 422 });
+  }
+  return wanted;
+}
+
+function fixedDims(session: ort.InferenceSession, name: string, kind: 'input' | 'output'): readonly (number | string)[] | undefined {
+  const metadata = (kind === 'input' ? session.inputMetadata : session.outputMetadata).find((m) => m.name === name);
+  return metadata?.isTensor ? metadata.shape : undefined;
+}
+
+function checkInputShape(session: ort.InferenceSession, name: string, manifest: ModelManifest, subject: string): void {
+  const shape = fixedDims(session, name, 'input');
+  if (!shape) return;
+  const { width, height, layout } = manifest.input;
+  const expected = layout === 'NCHW' ? [3, height, width] : [height, width, 3];
+  const actual = shape.slice(1);
+  const agrees = shape.length === 4 && expected.every((dim, i) => typeof actual[i] !== 'number' || actual[i] === dim);
+  if (!agrees) {
+    throw new LiteCnnError('MODEL_INPUT_MISMATCH', `${subject}: the model's input "${name}" has shape [${shape.join(', ')}] but the manifest describes ${layout} ${width}x${height}x3 ([N, ${expected.join(', ')}]). Fix the input size or layout in the preprocessing settings.`, { subject, httpStatus: 422 });
+  }
+}
+
+function checkOutputShape(session: ort.InferenceSession, name: string, manifest: ModelManifest, subject: string): void {
+  const shape = fixedDims(session, name, 'output');
+  const classes = shape?.at(-1);
+  if (typeof classes === 'number' && classes !== manifest.labels.length) {
+    throw new LiteCnnError('MODEL_OUTPUT_MISMATCH', `${subject}: the model outputs ${classes} classes but there are ${manifest.labels.length} labels. Use the labels the model was trained with.`, { subject, httpStatus: 422 });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

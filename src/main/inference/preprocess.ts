@@ -1,0 +1,104 @@
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { ModelInputSpec } from '../../shared/model-manifest.js';
+import { LiteCnnError } from '../errors.js';
+
+/** Images with more pixels than this are refused before decoding (decompression bombs). */
+export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
+
+/** A decoded, resized image as the model's input tensor data. */
+export interface PreparedImage {
+  data: Float32Array;
+  dims: [number, number, number, number];
+  source: { width: number; height: number; format: string };
+}
+
+/**
+ * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
+ * alpha flattened onto white, sRGB, resized per the manifest, normalised in one pass.
+ * JPEG and WebP are shrunk while decoding when the target is much smaller (libvips shrink-on-load).
+ */
+export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
+  const metadata = await readImageHeader(image, maxInputPixels);
+  const { width, height } = spec;
+  let pipeline = sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb');
+  const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
+  pipeline = spec.resize.mode === 'resize-crop'
+    ? pipeline.resize({ width: shorterSide, height: shorterSide, fit: 'outside' })
+    : pipeline.resize({ width, height, fit: spec.resize.mode });
+  let resized: { data: Buffer; info: OutputInfo };
+  try {
+    resized = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new LiteCnnError('CORRUPT_IMAGE', `The image could not be decoded (${(error as Error).message}). The file may be truncated or damaged; send a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
+  }
+  const { data, info } = resized;
+  // The centre crop of `resize-crop` is read straight out of the resized pixels by normalise().
+  const crop = {
+    stride: info.width,
+    left: Math.floor((info.width - width) / 2),
+    top: Math.floor((info.height - height) / 2),
+  };
+  return {
+    data: normalise(data, spec, crop),
+    dims: spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3],
+    source: { width: metadata.width, height: metadata.height, format: metadata.format },
+  };
+}
+
+interface ImageHeader { width: number; height: number; format: string }
+
+async function readImageHeader(image: Uint8Array, maxInputPixels: number): Promise<ImageHeader> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(image).metadata();
+  } catch (error) {
+    throw new LiteCnnError('NOT_AN_IMAGE', `The upload is not an image this server can read (${(error as Error).message}). Send a JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
+  }
+  const { width, height, format } = metadata;
+  if (!width || !height) {
+    throw new LiteCnnError('CORRUPT_IMAGE', 'The image header has no size; the file is damaged. Send a complete image file.', { httpStatus: 400 });
+  }
+  if (width * height > maxInputPixels) {
+    throw new LiteCnnError('IMAGE_TOO_LARGE', `The image is ${width}x${height} (${Math.round((width * height) / 1e6)} MP), over this server's limit of ${Math.round(maxInputPixels / 1e6)} MP. Send a smaller image.`, { httpStatus: 413 });
+  }
+  return { width, height, format: String(format) };
+}
+
+/** Where the model's input window sits in the resized pixels (a centre crop, or the whole image). */
+export interface CropWindow { stride: number; left: number; top: number }
+
+/**
+ * Interleaved RGB bytes -> float tensor in the manifest's layout and colour order, cropping and
+ * normalising in one pass: x = (pixel / 255 - mean) / std.
+ */
+export function normalise(rgb: Uint8Array, spec: ModelInputSpec, crop: CropWindow = { stride: spec.width, left: 0, top: 0 }): Float32Array {
+  const { width, height } = spec;
+  const plane = width * height;
+  const out = new Float32Array(plane * 3);
+  const source = spec.colorOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  const scale = [0, 1, 2].map((c) => 1 / (255 * spec.std[c]!)) as [number, number, number];
+  const offset = [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!) as [number, number, number];
+  const [c0, c1, c2] = source as [number, number, number];
+  const planar = spec.layout === 'NCHW';
+  for (let y = 0; y < height; y++) {
+    let p = ((crop.top + y) * crop.stride + crop.left) * 3;
+    for (let x = 0, i = y * width; x < width; x++, i++, p += 3) {
+      const v0 = rgb[p + c0]! * scale[0] + offset[0];
+      const v1 = rgb[p + c1]! * scale[1] + offset[1];
+      const v2 = rgb[p + c2]! * scale[2] + offset[2];
+      if (planar) {
+        out[i] = v0;
+        out[plane + i] = v1;
+        out[2 * plane + i] = v2;
+      } else {
+        out[3 * i] = v0;
+        out[3 * i + 1] = v1;
+        out[3 * i + 2] = v2;
+      }
+    }
+  }
+  return out;
+}

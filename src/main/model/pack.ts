@@ -1,0 +1,41 @@
+import type { ModelInputSpec, ModelLabel, ModelManifest, ModelOutputSpec, ModelSource } from '../../shared/model-manifest.js';
+import { ModelSession } from '../inference/model-session.js';
+import { LiteCnnError } from '../errors.js';
+import { decodeBundle, encodeBundle, sha256Hex } from './bundle-format.js';
+
+/** What it takes to make a bundle from a plain ONNX model. */
+export interface PackRequest {
+  onnx: Uint8Array;
+  labels: ModelLabel[];
+  input: ModelInputSpec;
+  output: ModelOutputSpec;
+  name: string;
+  version: string;
+  source: ModelSource;
+  /** ISO time; now when absent. Fixed by the default-weights script so its output is reproducible. */
+  created?: string;
+}
+
+/**
+ * Packs an ONNX model with its labels and preprocessing into bundle bytes, then proves the result
+ * serves: it is decoded again and loaded, shape-checked and warmed up in onnxruntime.
+ */
+export async function packModel(request: PackRequest, subject = request.name): Promise<{ bytes: Buffer; manifest: ModelManifest }> {
+  if (request.onnx.length === 0) {
+    throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: the ONNX model is empty.`, { subject, httpStatus: 422 });
+  }
+  const manifest: ModelManifest = {
+    name: request.name,
+    version: request.version,
+    created: request.created ?? new Date().toISOString(),
+    source: request.source,
+    input: request.input,
+    output: request.output,
+    labels: request.labels,
+    onnx: { sha256: sha256Hex(request.onnx), bytes: request.onnx.length },
+  };
+  const bytes = encodeBundle(manifest, request.onnx);
+  const session = await ModelSession.load(decodeBundle(bytes, subject), subject);
+  await session.release();
+  return { bytes, manifest };
+}

@@ -1,0 +1,46 @@
+import Conf from 'conf';
+import { join } from 'node:path';
+import { LiteCnnError, describeError } from '../errors.js';
+import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, SETTING_KEYS, type SettingKey, type Settings } from './settings-schema.js';
+
+/** Where settings live; electron-store in the app and conf headless implement it on the same file. */
+export interface SettingsStore {
+  readonly path: string;
+  get<K extends SettingKey>(key: K): Settings[K];
+  set<K extends SettingKey>(key: K, value: Settings[K]): void;
+  all(): Settings;
+}
+
+/** The options both conf and electron-store are opened with, so they share one file and schema. */
+export function settingsFileOptions(dataDir: string) {
+  return {
+    cwd: dataDir,
+    configName: 'settings',
+    schema: SETTINGS_SCHEMA,
+    defaults: DEFAULT_SETTINGS,
+    clearInvalidConfig: false,
+  } as const;
+}
+
+/** Opens `<dataDir>/settings.json` with conf (headless mode and tests). */
+export function openSettings(dataDir: string): SettingsStore {
+  const file = join(dataDir, 'settings.json');
+  let conf: Conf<Settings>;
+  try {
+    conf = new Conf<Settings>({ ...settingsFileOptions(dataDir), projectName: 'litecnn-dual', defaults: { ...DEFAULT_SETTINGS } });
+  } catch (error) {
+    throw new LiteCnnError('SETTINGS_INVALID', `${file}: ${describeError(error)}. Fix the value with \`litecnn config set KEY VALUE\` or delete the file to go back to the defaults.`, { subject: file, httpStatus: 422 });
+  }
+  return {
+    path: conf.path,
+    get: (key) => conf.get(key),
+    set: (key, value) => {
+      try {
+        conf.set(key, value);
+      } catch (error) {
+        throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${key} to ${JSON.stringify(value)}: ${describeError(error)}.`, { subject: key, httpStatus: 422 });
+      }
+    },
+    all: () => Object.fromEntries(SETTING_KEYS.map((key) => [key, conf.get(key)])) as unknown as Settings,
+  };
+}

@@ -1,0 +1,42 @@
+import type { ModelSession } from '../inference/model-session.js';
+
+/**
+ * The model a slot is serving right now. Requests take a lease on the current session; a swap
+ * makes new requests use the new session at once, and frees the old one only when its last
+ * lease is returned, so no in-flight request loses its session.
+ */
+export class ServedModel {
+  #current: ModelSession | null = null;
+  readonly #leases = new Map<ModelSession, number>();
+  readonly #retired = new Set<ModelSession>();
+
+  get current(): ModelSession | null {
+    return this.#current;
+  }
+
+  /** Runs `work` with the current session, which stays alive until `work` settles; null when none is loaded. */
+  async withSession<T>(work: (session: ModelSession) => Promise<T>): Promise<T | null> {
+    const session = this.#current;
+    if (!session) return null;
+    this.#leases.set(session, (this.#leases.get(session) ?? 0) + 1);
+    try {
+      return await work(session);
+    } finally {
+      const left = this.#leases.get(session)! - 1;
+      if (left > 0) this.#leases.set(session, left);
+      else {
+        this.#leases.delete(session);
+        if (this.#retired.delete(session)) await session.release();
+      }
+    }
+  }
+
+  /** Makes `next` the served session; the previous one is released once idle. */
+  async swap(next: ModelSession | null): Promise<void> {
+    const previous = this.#current;
+    this.#current = next;
+    if (!previous || previous === next) return;
+    if (this.#leases.has(previous)) this.#retired.add(previous);
+    else await previous.release();
+  }
+}

@@ -1,0 +1,45 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { SlotId } from '../../shared/slot-api.js';
+import type { HostToSlotMessage, SlotToHostMessage } from './slot-messages.js';
+
+/** The host's handle on one running slot process. */
+export interface SlotProcessHandle {
+  readonly pid: number | undefined;
+  send(message: HostToSlotMessage): void;
+  onMessage(listener: (message: SlotToHostMessage) => void): void;
+  onExit(listener: (exitCode: number | null, signal: string | null) => void): void;
+  /** Ends the process at once (SIGKILL). */
+  kill(): void;
+}
+
+/**
+ * Starts slot processes. Headless mode forks Node processes; the Electron app passes an
+ * implementation built on `utilityProcess.fork`.
+ */
+export interface SlotProcessLauncher {
+  launch(slot: SlotId, entryFile: string): SlotProcessHandle;
+}
+
+/** The compiled slot process entry point. */
+export const SLOT_PROCESS_ENTRY = fileURLToPath(new URL('./slot-process.js', import.meta.url));
+
+/** Launches slot processes with `child_process.fork`. */
+export const forkSlotLauncher: SlotProcessLauncher = {
+  launch(slot, entryFile) {
+    const child = fork(entryFile, [`--slot=${slot}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => child.on('message', (message) => listener(message as SlotToHostMessage)),
+      onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+      kill: () => {
+        child.kill('SIGKILL');
+      },
+    };
+  },
+};

@@ -1,0 +1,29 @@
+import type { ModelSummary } from '../../shared/model-manifest.js';
+import type { ErrorBody } from '../../shared/errors.js';
+import type { SlotId, SlotInfo } from '../../shared/slot-api.js';
+
+/** Everything a slot process needs to start serving. */
+export interface SlotProcessConfig {
+  slot: SlotId;
+  host: string;
+  /** 0 picks a free port; the slot reports the one it got. */
+  port: number;
+  bundleFile: string;
+  dataDir: string;
+  maxUploadBytes: number;
+  maxInputPixels: number;
+  logLevel: string;
+}
+
+/** Messages from the host to a slot process. */
+export type HostToSlotMessage =
+  | { type: 'start'; config: SlotProcessConfig }
+  | { type: 'info'; requestId: number }
+  | { type: 'shutdown' };
+
+/** Messages from a slot process to the host. */
+export type SlotToHostMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'ready'; model: ModelSummary; loadedAt: string }
+  | { type: 'failed'; error: ErrorBody['error'] }
+  | { type: 'info'; requestId: number; info: SlotInfo };

@@ -1,0 +1,67 @@
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import type { ModelSummary } from '../../shared/model-manifest.js';
+import type { SlotId } from '../../shared/slot-api.js';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** One slot's Prometheus metrics, plus the request counts and latency percentiles `/info` reports. */
+export class SlotMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'route' | 'status'>;
+  readonly #preprocess: Histogram;
+  readonly #inference: Histogram;
+  readonly #predictTotal: Histogram;
+  readonly #predictLatency: Summary;
+  readonly #modelInfo: Gauge<'name' | 'version' | 'sha256'>;
+  #total = 0;
+  #predictions = 0;
+  #errors = 0;
+
+  constructor(slot: SlotId) {
+    this.registry.setDefaultLabels({ slot });
+    collectDefaultMetrics({ register: this.registry, prefix: 'litecnn_' });
+    this.#requests = new Counter({ name: 'litecnn_http_requests_total', help: 'HTTP requests by route and status code', labelNames: ['route', 'status'], registers: [this.registry] });
+    this.#preprocess = new Histogram({ name: 'litecnn_preprocess_seconds', help: 'Image decode and preprocessing time per prediction', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#inference = new Histogram({ name: 'litecnn_inference_seconds', help: 'onnxruntime session run time per prediction', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#predictTotal = new Histogram({ name: 'litecnn_predict_seconds', help: 'Total /predict handling time', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#predictLatency = new Summary({ name: 'litecnn_predict_latency_seconds', help: 'Recent /predict latency percentiles (last 10 minutes)', percentiles: [0.5, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers: [this.registry] });
+    this.#modelInfo = new Gauge({ name: 'litecnn_model_info', help: 'The model this slot serves (value is always 1)', labelNames: ['name', 'version', 'sha256'], registers: [this.registry] });
+  }
+
+  /** Counts one finished HTTP request. */
+  recordRequest(route: string, status: number): void {
+    this.#total++;
+    if (status >= 400) this.#errors++;
+    this.#requests.inc({ route, status: String(status) });
+  }
+
+  /** Records the timings of one successful prediction, in milliseconds. */
+  recordPrediction(timing: { preprocess: number; inference: number; total: number }): void {
+    this.#predictions++;
+    this.#preprocess.observe(timing.preprocess / 1000);
+    this.#inference.observe(timing.inference / 1000);
+    this.#predictTotal.observe(timing.total / 1000);
+    this.#predictLatency.observe(timing.total / 1000);
+  }
+
+  /** Marks which model is being served. */
+  setModel(model: ModelSummary): void {
+    this.#modelInfo.reset();
+    this.#modelInfo.set({ name: model.name, version: model.version, sha256: model.sha256 }, 1);
+  }
+
+  counts(): { total: number; predictions: number; errors: number } {
+    return { total: this.#total, predictions: this.#predictions, errors: this.#errors };
+  }
+
+  /** p50 and p99 of recent predictions in milliseconds, null before the first one. */
+  async latencyPercentiles(): Promise<{ p50: number | null; p99: number | null }> {
+    if (this.#predictions === 0) return { p50: null, p99: null };
+    const { values } = await this.#predictLatency.get();
+    const at = (q: number): number | null => {
+      const value = values.find((v) => v.labels.quantile === q)?.value;
+      return value === undefined || Number.isNaN(value) ? null : Math.round(value * 1e6) / 1e3;
+    };
+    return { p50: at(0.5), p99: at(0.99) };
+  }
+}

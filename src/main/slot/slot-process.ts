@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
+import { ModelSession } from '../inference/model-session.js';
+import { createFileLogger } from '../logging/log-files.js';
+import { readBundleFile } from '../model/bundle-file.js';
+import { connectToHost } from './parent-channel.js';
+import { ServedModel } from './served-model.js';
+import type { SlotProcessConfig } from './slot-messages.js';
+import { SlotMetrics } from './slot-metrics.js';
+import { buildSlotServer, slotInfo } from './slot-server.js';
+import { errorReply } from '../http/error-replies.js';
+
+/**
+ * Entry point of a slot process: one HTTP server and one onnxruntime session, isolated from the
+ * other slot so that a blocking inference, a crash or a stop here never touches it.
+ */
+const channel = connectToHost();
+const startedAt = new Date();
+const model = new ServedModel();
+let server: FastifyInstance | undefined;
+let logger: Logger | undefined;
+let boundPort = 0;
+let metrics: SlotMetrics | undefined;
+let config: SlotProcessConfig | undefined;
+let stopping = false;
+
+channel.onMessage((message) => {
+  switch (message.type) {
+    case 'start':
+      void start(message.config);
+      break;
+    case 'info':
+      if (config && metrics) {
+        void slotInfo({ slot: config.slot, model, metrics, port: () => boundPort, startedAt })
+          .then((info) => channel.send({ type: 'info', requestId: message.requestId, info }));
+      }
+      break;
+    case 'shutdown':
+      void shutdown(0);
+      break;
+  }
+});
+channel.onHostGone(() => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+// Ctrl-C in a terminal reaches the whole process group; the host decides when slots stop.
+process.on('SIGINT', () => undefined);
+
+async function start(slotConfig: SlotProcessConfig): Promise<void> {
+  config = slotConfig;
+  try {
+    logger = await createFileLogger(slotConfig.dataDir, slotConfig.slot, slotConfig.logLevel);
+    metrics = new SlotMetrics(slotConfig.slot);
+    server = await buildSlotServer({
+      slot: slotConfig.slot,
+      model,
+      metrics,
+      logger,
+      maxUploadBytes: slotConfig.maxUploadBytes,
+      maxInputPixels: slotConfig.maxInputPixels,
+      port: () => boundPort,
+      startedAt,
+    });
+    await listen(server, slotConfig);
+    channel.send({ type: 'listening', port: boundPort });
+    logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
+    const session = await ModelSession.load(await readBundleFile(slotConfig.bundleFile), slotConfig.bundleFile);
+    await model.swap(session);
+    const { manifest } = session;
+    const summary = { name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 };
+    metrics.setModel(summary);
+    logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
+    channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
+  } catch (error) {
+    const { body } = errorReply(error);
+    const reported = error instanceof LiteCnnError ? body.error : { code: 'SLOT_START_FAILED' as const, message: `The slot could not start: ${describeError(error)}` };
+    logger?.error({ err: error }, 'start failed');
+    channel.send({ type: 'failed', error: reported });
+    await shutdown(1);
+  }
+}
+
+async function listen(app: FastifyInstance, slotConfig: SlotProcessConfig): Promise<void> {
+  try {
+    await app.listen({ port: slotConfig.port, host: slotConfig.host });
+  } catch (error) {
+    if (isErrnoError(error, 'EADDRINUSE')) {
+      throw new LiteCnnError('PORT_IN_USE', `Port ${slotConfig.port} on ${slotConfig.host} is already in use by another program. Stop it (find it with \`lsof -i :${slotConfig.port}\`) or give this slot another port (--${slotConfig.slot}-port).`, { subject: String(slotConfig.port) });
+    }
+    if (isErrnoError(error, 'EADDRNOTAVAIL') || isErrnoError(error, 'EACCES')) {
+      throw new LiteCnnError('SLOT_START_FAILED', `Cannot listen on ${slotConfig.host}:${slotConfig.port} (${describeError(error)}). Choose another host address or port.`, { subject: `${slotConfig.host}:${slotConfig.port}` });
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  boundPort = typeof address === 'object' && address ? address.port : slotConfig.port;
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await server?.close();
+    await model.swap(null);
+    logger?.info('stopped');
+    await new Promise<void>((resolve) => (logger ? logger.flush(() => resolve()) : resolve()));
+  } catch (error) {
+    logger?.error({ err: error }, 'error while stopping');
+  }
+  process.exit(exitCode);
+}

@@ -1,0 +1,42 @@
+import type { ErrorBody } from './errors.js';
+import type { ModelSummary } from './model-manifest.js';
+import type { SlotId, SlotInfo } from './slot-api.js';
+
+/**
+ * The life of a slot process:
+ * stopped -> starting -> ready -> stopping -> stopped; `failed` when it cannot start (bad port,
+ * damaged weights: not retried); `crashed` when it died unexpectedly (restarted with backoff).
+ */
+export type SlotState = 'stopped' | 'starting' | 'ready' | 'stopping' | 'failed' | 'crashed';
+
+/** One slot as the host sees it. */
+export interface SlotStatus {
+  slot: SlotId;
+  title: string;
+  state: SlotState;
+  host: string;
+  port: number;
+  url: string | null;
+  pid: number | null;
+  bundleFile: string;
+  model: ModelSummary | null;
+  loadedAt: string | null;
+  startedAt: string | null;
+  uptimeSeconds: number | null;
+  requests: SlotInfo['requests'] | null;
+  latencyMs: SlotInfo['latencyMs'] | null;
+  memory: SlotInfo['memory'] | null;
+  error: ErrorBody['error'] | null;
+  restarts: number;
+  lastCrash: { at: string; exitCode: number | null; signal: string | null } | null;
+}
+
+/** The answer of the control API's `GET /api/status`. */
+export interface HostStatus {
+  host: { pid: number; version: string; startedAt: string; dataDir: string; controlUrl: string };
+  slots: SlotStatus[];
+}
+
+/** What `POST /api/slots/:target/:action` can do. */
+export type SlotAction = 'start' | 'stop' | 'restart';
+export const SLOT_ACTIONS: readonly SlotAction[] = ['start', 'stop', 'restart'];

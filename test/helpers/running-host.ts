@@ -1,0 +1,47 @@
+import { after } from 'node:test';
+import { Host } from '../../src/main/host/host.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/main/settings/settings-schema.js';
+import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
+import type { SlotId } from '../../src/shared/slot-api.js';
+import { tempDir } from './temp-dir.js';
+
+/**
+ * A real host (both slot processes, the control API) on ephemeral loopback ports. Stopped when the
+ * enclosing test ends, or after the test file when called at the top level (not from a before hook).
+ */
+export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?: string): Promise<{ host: Host; dataDir: string; url: (slot: SlotId) => Promise<string> }> {
+  const dir = dataDir ?? (await tempDir('litecnn-host-'));
+  const host = new Host({
+    dataDir: dir,
+    settings: { ...DEFAULT_SETTINGS, asisPort: 0, tobePort: 0, controlPort: 0, ...overrides },
+    launcher: forkSlotLauncher,
+  });
+  after(() => host.stop());
+  await host.start();
+  const url = async (slot: SlotId): Promise<string> => {
+    const status = await host.slots[slot].status();
+    if (!status.url) throw new Error(`${slot} is not serving: ${status.state} ${status.error?.message ?? ''}`);
+    return status.url;
+  };
+  return { host, dataDir: dir, url };
+}
+
+/** POSTs image bytes as multipart field `field` (default "image"), as curl -F does. */
+export async function postMultipart(url: string, bytes: Uint8Array, field = 'image', type = 'image/jpeg'): Promise<Response> {
+  const form = new FormData();
+  form.append(field, new Blob([bytes], { type }), 'upload.jpg');
+  return fetch(`${url}/predict`, { method: 'POST', body: form });
+}
+
+/** Waits until `check` passes or the time is up. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
