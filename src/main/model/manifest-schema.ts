@@ -3,6 +3,25 @@ import type { ModelManifest } from '../../shared/model-manifest.js';
 
 const channelTriple = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 } as const;
 
+/** JSON-schema properties of the model input, shared by the manifest and preprocess.json. */
+export const INPUT_SPEC_PROPERTIES = {
+  width: { type: 'integer', minimum: 1, maximum: 4096 },
+  height: { type: 'integer', minimum: 1, maximum: 4096 },
+  layout: { enum: ['NCHW', 'NHWC'] },
+  colorOrder: { enum: ['RGB', 'BGR'] },
+  mean: channelTriple,
+  std: { ...channelTriple, items: { type: 'number', exclusiveMinimum: 0 } },
+  resize: {
+    type: 'object',
+    required: ['mode'],
+    additionalProperties: false,
+    properties: {
+      mode: { enum: ['resize-crop', 'cover', 'fill'] },
+      shorterSide: { type: 'integer', minimum: 1, maximum: 8192 },
+    },
+  },
+} as const;
+
 const manifestSchema = {
   type: 'object',
   required: ['name', 'version', 'created', 'source', 'input', 'output', 'labels', 'onnx'],
@@ -22,23 +41,7 @@ const manifestSchema = {
     input: {
       type: 'object',
       required: ['width', 'height', 'layout', 'colorOrder', 'mean', 'std', 'resize'],
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        width: { type: 'integer', minimum: 1, maximum: 4096 },
-        height: { type: 'integer', minimum: 1, maximum: 4096 },
-        layout: { enum: ['NCHW', 'NHWC'] },
-        colorOrder: { enum: ['RGB', 'BGR'] },
-        mean: channelTriple,
-        std: { ...channelTriple, items: { type: 'number', exclusiveMinimum: 0 } },
-        resize: {
-          type: 'object',
-          required: ['mode'],
-          properties: {
-            mode: { enum: ['resize-crop', 'cover', 'fill'] },
-            shorterSide: { type: 'integer', minimum: 1, maximum: 8192 },
-          },
-        },
-      },
+      properties: { name: { type: 'string', minLength: 1 }, ...INPUT_SPEC_PROPERTIES },
     },
     output: {
       type: 'object',

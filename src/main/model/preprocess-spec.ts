@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import type { ModelInputSpec, ModelOutputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
+import { INPUT_SPEC_PROPERTIES } from './manifest-schema.js';
 
 /**
  * The preprocessing a training run declares (`preprocess.json`). Only `width` and `height` are
@@ -24,26 +25,14 @@ export interface PreprocessSpec {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-const triple = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 } as const;
 const validatePreprocess = new Ajv({ allErrors: true }).compile({
   type: 'object',
   required: ['width', 'height'],
   additionalProperties: false,
   properties: {
-    width: { type: 'integer', minimum: 1, maximum: 4096 },
-    height: { type: 'integer', minimum: 1, maximum: 4096 },
+    ...INPUT_SPEC_PROPERTIES,
     inputName: { type: 'string', minLength: 1 },
     outputName: { type: 'string', minLength: 1 },
-    layout: { enum: ['NCHW', 'NHWC'] },
-    colorOrder: { enum: ['RGB', 'BGR'] },
-    mean: triple,
-    std: { ...triple, items: { type: 'number', exclusiveMinimum: 0 } },
-    resize: {
-      type: 'object',
-      required: ['mode'],
-      additionalProperties: false,
-      properties: { mode: { enum: ['resize-crop', 'cover', 'fill'] }, shorterSide: { type: 'integer', minimum: 1 } },
-    },
     output: { enum: ['logits', 'probabilities'] },
   },
 });
