@@ -1,23 +1,16 @@
 import ort from 'onnxruntime-node';
-import { performance } from 'node:perf_hooks';
 import type { ModelManifest } from '../../shared/model-manifest.js';
-import type { Prediction, PredictTiming } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { ModelBundle } from '../model/bundle-format.js';
-import { prepareImage, type PreparedImage } from './preprocess.js';
-import { softmax, topK } from './scores.js';
-
-/** The answer of one classification. */
-export interface Classification {
-  predictions: Prediction[];
-  timing: PredictTiming;
-}
+import { classifyImage, type Classification, type Classifier } from './classify.js';
+import type { PreparedImage } from './preprocess.js';
+import { softmax } from './scores.js';
 
 /**
  * One loaded model: an onnxruntime session checked against its manifest and warmed up.
  * `session.run` blocks the JavaScript thread, which is why each slot runs in its own process.
  */
-export class ModelSession {
+export class ModelSession implements Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
   readonly #session: ort.InferenceSession;
@@ -55,21 +48,9 @@ export class ModelSession {
     }
   }
 
-  /** Decodes, preprocesses and classifies one encoded image. */
-  async classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
-    const started = performance.now();
-    const prepared = await prepareImage(image, this.manifest.input, maxInputPixels);
-    const preprocessed = performance.now();
-    const scores = await this.scoresFor(prepared);
-    const inferred = performance.now();
-    return {
-      predictions: this.#rank(scores, top),
-      timing: {
-        preprocess: round(preprocessed - started),
-        inference: round(inferred - preprocessed),
-        total: round(performance.now() - started),
-      },
-    };
+  /** Decodes, preprocesses and classifies one encoded image, all in this thread. */
+  classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
+    return classifyImage(this, image, top, maxInputPixels);
   }
 
   /** Runs the model on a prepared tensor; the answer is probabilities, softmaxed when the model gives logits. */
@@ -84,13 +65,6 @@ export class ModelSession {
   /** Frees the native session; the object must not be used afterwards. */
   async release(): Promise<void> {
     await this.#session.release();
-  }
-
-  #rank(scores: Float64Array, top: number): Prediction[] {
-    return topK(scores, top).map((index) => {
-      const label = this.manifest.labels[index]!;
-      return { label: label.id, breed_en: label.en, breed_ko: label.ko, score: scores[index]! };
-    });
   }
 
   async #warmUp(subject: string): Promise<void> {
@@ -145,8 +119,4 @@ function checkOutputShape(session: ort.InferenceSession, name: string, manifest:
   if (typeof classes === 'number' && classes !== manifest.labels.length) {
     throw new LiteCnnError('MODEL_OUTPUT_MISMATCH', `${subject}: the model outputs ${classes} classes but there are ${manifest.labels.length} labels. Use the labels the model was trained with.`, { subject, httpStatus: 422 });
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }

@@ -1,4 +1,4 @@
-import type { ModelSession } from '../inference/model-session.js';
+import type { Classifier } from '../inference/classify.js';
 
 /**
  * The model a slot is serving right now. Requests take a lease on the current session; a swap
@@ -6,16 +6,16 @@ import type { ModelSession } from '../inference/model-session.js';
  * lease is returned, so no in-flight request loses its session.
  */
 export class ServedModel {
-  #current: ModelSession | null = null;
-  readonly #leases = new Map<ModelSession, number>();
-  readonly #retired = new Set<ModelSession>();
+  #current: Classifier | null = null;
+  readonly #leases = new Map<Classifier, number>();
+  readonly #retired = new Set<Classifier>();
 
-  get current(): ModelSession | null {
+  get current(): Classifier | null {
     return this.#current;
   }
 
   /** Runs `work` with the current session, which stays alive until `work` settles; null when none is loaded. */
-  async withSession<T>(work: (session: ModelSession) => Promise<T>): Promise<T | null> {
+  async withSession<T>(work: (session: Classifier) => Promise<T>): Promise<T | null> {
     const session = this.#current;
     if (!session) return null;
     this.#leases.set(session, (this.#leases.get(session) ?? 0) + 1);
@@ -32,7 +32,7 @@ export class ServedModel {
   }
 
   /** Makes `next` the served session; the previous one is released once idle. */
-  async swap(next: ModelSession | null): Promise<void> {
+  async swap(next: Classifier | null): Promise<void> {
     const previous = this.#current;
     this.#current = next;
     if (!previous || previous === next) return;

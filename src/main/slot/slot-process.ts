@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
-import { ModelSession } from '../inference/model-session.js';
+import { WorkerModel } from '../inference/worker-model.js';
 import { createFileLogger } from '../logging/log-files.js';
-import { readBundleFile } from '../model/bundle-file.js';
 import { connectToHost } from './parent-channel.js';
 import { ServedModel } from './served-model.js';
 import type { SlotProcessConfig } from './slot-messages.js';
@@ -64,7 +63,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
-    const session = await ModelSession.load(await readBundleFile(slotConfig.bundleFile), slotConfig.bundleFile);
+    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile);
     await model.swap(session);
     const { manifest } = session;
     const summary = { name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 };

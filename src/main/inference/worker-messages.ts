@@ -1,0 +1,26 @@
+import type { ErrorCode } from '../../shared/errors.js';
+import type { ModelManifest } from '../../shared/model-manifest.js';
+
+/** Where the worker gets its bundle: a file it reads itself, or bytes handed over. */
+export type BundleSource = { file: string } | { bytes: Uint8Array };
+
+export interface InferenceWorkerData {
+  source: BundleSource;
+  subject: string;
+}
+
+export interface WorkerError {
+  code: ErrorCode;
+  message: string;
+  httpStatus: number;
+}
+
+export type MainToWorkerMessage =
+  | { type: 'run'; id: number; data: Float32Array; dims: [number, number, number, number] }
+  | { type: 'release' };
+
+export type WorkerToMainMessage =
+  | { type: 'ready'; manifest: ModelManifest; loadedAt: string }
+  | { type: 'failed'; error: WorkerError }
+  | { type: 'scores'; id: number; scores: Float64Array }
+  | { type: 'error'; id: number; error: WorkerError };
