@@ -1,6 +1,7 @@
 import type { ErrorBody } from './errors.js';
 import type { ModelSummary } from './model-manifest.js';
 import type { SlotId, SlotInfo } from './slot-api.js';
+import type { HistoryEntry, ReleaseProgress, WatchStatus } from './release-api.js';
 
 /**
  * The life of a slot process:
@@ -40,3 +41,10 @@ export interface HostStatus {
 /** What `POST /api/slots/:target/:action` can do. */
 export type SlotAction = 'start' | 'stop' | 'restart';
 export const SLOT_ACTIONS: readonly SlotAction[] = ['start', 'stop', 'restart'];
+
+/** A live update from the host, sent to dashboards and the CLI as server-sent events. */
+export type HostEvent =
+  | { type: 'slot-state'; data: { slot: SlotId; state: SlotState; error: ErrorBody['error'] | null } }
+  | { type: 'progress'; data: ReleaseProgress | null }
+  | { type: 'history'; data: HistoryEntry }
+  | { type: 'watch'; data: WatchStatus };

@@ -7,6 +7,8 @@ import { registerModelFiles } from './commands/model-files.js';
 import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
 import { registerSlotControl } from './commands/slot-control.js';
+import { registerRelease } from './commands/release.js';
+import { registerWatchAndGpu } from './commands/watch-and-gpu.js';
 
 /** The `litecnn` command line. */
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerServe(program, globals);
   registerSlotControl(program, globals);
   registerPredict(program, globals);
+  registerRelease(program, globals);
+  registerWatchAndGpu(program, globals);
   registerModelFiles(program);
   registerLogs(program, globals);
   registerConfig(program, globals);

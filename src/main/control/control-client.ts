@@ -1,9 +1,16 @@
+import { request as httpRequest } from 'node:http';
+import { createParser } from 'eventsource-parser';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { HostStatus, SlotAction } from '../../shared/host-api.js';
+import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
+import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
+import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import { readControlFile, type ControlFile } from './control-file.js';
 
-/** Talks to a running host's control API, found through the data dir's host.json. */
+/**
+ * Talks to a running host's control API, found through the data dir's host.json. Uses node:http
+ * without timeouts: a deploy of a large model may take minutes, and progress comes as events.
+ */
 export class ControlClient {
   readonly #control: ControlFile;
 
@@ -20,21 +27,94 @@ export class ControlClient {
   }
 
   act(target: string, action: SlotAction): Promise<HostStatus> {
-    return this.#call('POST', `/api/slots/${encodeURIComponent(target)}/${action}`);
+    return this.#call('POST', `/api/slots/${encodeURIComponent(target)}/${action}`, {});
   }
 
-  async #call<T>(method: string, path: string): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, this.#control.url), { method, headers: { authorization: `Bearer ${this.#control.token}` } });
-    } catch (error) {
-      throw new LiteCnnError('HOST_NOT_RUNNING', `The LiteCNN host at ${this.#control.url} (pid ${this.#control.pid}) does not answer (${describeError((error as Error).cause ?? error)}). Start it with \`litecnn serve\`.`, { subject: this.#control.url });
-    }
-    const body = (await response.json()) as T | ErrorBody;
-    if (!response.ok) {
-      const { code, message } = (body as ErrorBody).error;
-      throw new LiteCnnError(code, message, { httpStatus: response.status });
-    }
-    return body as T;
+  deploy(options: { runId?: string; dryRun?: boolean }): Promise<DeployResult> {
+    return this.#call('POST', '/api/deploy', { ...options, trigger: 'cli' });
+  }
+
+  promote(options: { tag?: string }): Promise<HistoryEntry> {
+    return this.#call('POST', '/api/promote', { ...options, trigger: 'cli' });
+  }
+
+  rollback(options: { slot: SlotId; to?: string }): Promise<HistoryEntry> {
+    return this.#call('POST', '/api/rollback', { ...options, trigger: 'cli' });
+  }
+
+  history(): Promise<HistoryEntry[]> {
+    return this.#call('GET', '/api/history');
+  }
+
+  watch(enabled?: boolean): Promise<WatchStatus> {
+    return enabled === undefined ? this.#call('GET', '/api/watch') : this.#call('POST', '/api/watch', { enabled });
+  }
+
+  gpuCheck(): Promise<GpuCheck> {
+    return this.#call('GET', '/api/gpu');
+  }
+
+  gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }> {
+    return this.#call('GET', '/api/gpu/host-key');
+  }
+
+  gpuTrust(fingerprint: string): Promise<{ hostKey: string }> {
+    return this.#call('POST', '/api/gpu/trust', { fingerprint });
+  }
+
+  /** Calls `onEvent` for each live host event until the returned function is called. */
+  async subscribe(onEvent: (event: HostEvent) => void): Promise<() => void> {
+    const parser = createParser({
+      onEvent: (message) => {
+        if (message.event) onEvent({ type: message.event, data: JSON.parse(message.data) } as HostEvent);
+      },
+    });
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(new URL('/api/events', this.#control.url), { headers: this.#headers() }, (response) => {
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => parser.feed(chunk));
+        response.on('error', () => undefined);
+        resolve(() => req.destroy());
+      });
+      req.on('error', (error) => reject(this.#unreachable(error)));
+      req.end();
+    });
+  }
+
+  #headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.#control.token}` };
+  }
+
+  #unreachable(error: unknown): LiteCnnError {
+    return new LiteCnnError('HOST_NOT_RUNNING', `The LiteCNN host at ${this.#control.url} (pid ${this.#control.pid}) does not answer (${describeError(error)}). Start it with \`litecnn serve\`.`, { subject: this.#control.url });
+  }
+
+  #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const req = httpRequest(new URL(path, this.#control.url), {
+        method,
+        headers: { ...this.#headers(), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            return reject(new LiteCnnError('INTERNAL', `The host answered ${response.statusCode} with something that is not JSON.`));
+          }
+          if ((response.statusCode ?? 500) >= 400) {
+            const { code, message } = (parsed as ErrorBody).error;
+            return reject(new LiteCnnError(code, message, { httpStatus: response.statusCode ?? 500 }));
+          }
+          resolve(parsed as T);
+        });
+      });
+      req.on('error', (error) => reject(this.#unreachable(error)));
+      req.end(payload);
+    });
   }
 }

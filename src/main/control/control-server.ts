@@ -1,19 +1,36 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { SLOT_ACTIONS, type HostStatus, type SlotAction } from '../../shared/host-api.js';
+import { SLOT_ACTIONS, type HostEvent, type HostStatus, type SlotAction } from '../../shared/host-api.js';
+import type { DeployResult, GpuCheck, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireControlAuth } from './control-auth.js';
+import { streamEvents } from './event-stream.js';
 
 /** What the control API drives; the host implements it. */
 export interface HostController {
   status(): Promise<HostStatus>;
   act(target: string, action: SlotAction): Promise<HostStatus>;
+  deploy(options: { runId?: string; dryRun?: boolean; trigger: ReleaseTrigger }): Promise<DeployResult>;
+  promote(options: { tag?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry>;
+  rollback(options: { slot: SlotId; to?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry>;
+  history(): Promise<HistoryEntry[]>;
+  watchStatus(): WatchStatus;
+  setWatch(enabled: boolean): WatchStatus;
+  gpuCheck(): Promise<GpuCheck>;
+  gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }>;
+  gpuTrust(fingerprint: string): Promise<{ hostKey: string }>;
+  on(event: 'event', listener: (event: HostEvent) => void): unknown;
+  off(event: 'event', listener: (event: HostEvent) => void): unknown;
 }
 
+const trigger = { enum: ['cli', 'app', 'api'] } as const;
+
 /**
- * The host's control API on 127.0.0.1: status, and start/stop/restart of either slot or both.
- * The CLI uses it; every request needs the per-launch token.
+ * The host's control API on 127.0.0.1: status and slot control, deploy / promote / rollback /
+ * history, the watcher, the GPU server, and a live event stream. Every request needs the
+ * per-launch token.
  */
 export function buildControlServer(controller: HostController, token: string, logger: Logger): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
@@ -33,6 +50,44 @@ export function buildControlServer(controller: HostController, token: string, lo
     return controller.act(target, action as SlotAction);
   });
 
+  app.post<{ Body: { runId?: string; dryRun?: boolean; trigger?: ReleaseTrigger } }>('/api/deploy', {
+    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { runId: { type: 'string', maxLength: 200 }, dryRun: { type: 'boolean' }, trigger } } },
+  }, async (request) => {
+    const { runId, dryRun, trigger: by } = request.body ?? {};
+    return controller.deploy({ ...(runId !== undefined ? { runId } : {}), ...(dryRun ? { dryRun } : {}), trigger: by ?? 'api' });
+  });
+
+  app.post<{ Body: { tag?: string; trigger?: ReleaseTrigger } }>('/api/promote', {
+    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { tag: { type: 'string', maxLength: 50 }, trigger } } },
+  }, async (request) => {
+    const { tag, trigger: by } = request.body ?? {};
+    return controller.promote({ ...(tag !== undefined ? { tag } : {}), trigger: by ?? 'api' });
+  });
+
+  app.post<{ Body: { slot: SlotId; to?: string; trigger?: ReleaseTrigger } }>('/api/rollback', {
+    schema: { body: { type: 'object', required: ['slot'], additionalProperties: false, properties: { slot: { enum: ['asis', 'tobe'] }, to: { type: 'string', maxLength: 100 }, trigger } } },
+  }, async (request) => {
+    const { slot, to, trigger: by } = request.body;
+    return controller.rollback({ slot, ...(to !== undefined ? { to } : {}), trigger: by ?? 'api' });
+  });
+
+  app.get('/api/history', async () => controller.history());
+
+  app.get('/api/watch', async () => controller.watchStatus());
+
+  app.post<{ Body: { enabled: boolean } }>('/api/watch', {
+    schema: { body: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } } },
+  }, async (request) => controller.setWatch(request.body.enabled));
+
+  app.get('/api/gpu', async () => controller.gpuCheck());
+
+  app.get('/api/gpu/host-key', async () => controller.gpuHostKey());
+
+  app.post<{ Body: { fingerprint: string } }>('/api/gpu/trust', {
+    schema: { body: { type: 'object', required: ['fingerprint'], additionalProperties: false, properties: { fingerprint: { type: 'string', pattern: '^SHA256:[A-Za-z0-9+/]{43}$' } } } },
+  }, async (request) => controller.gpuTrust(request.body.fingerprint));
+
+  app.get('/api/events', (request, reply) => streamEvents(controller, request, reply));
+
   return app;
 }
-

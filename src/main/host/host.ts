@@ -15,23 +15,36 @@ import { prepareDataDir, slotBundleFile, BUNDLED_WEIGHTS_DIR } from './data-dir.
 import { SLOT_ROLES, slotPort } from './slot-roles.js';
 import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
+import type { HostEvent } from '../../shared/host-api.js';
+import type { DeployResult, GpuCheck, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import { DeployWatcher } from '../deploy/deploy-watcher.js';
+import { checkGpuServer, confirmHostKey, presentedHostKey } from '../gpu/gpu-check.js';
+import { ReleaseManager } from '../release/release-manager.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 
 /** What a host is started with. */
 export interface HostOptions {
   dataDir: string;
   settings: Settings;
   launcher: SlotProcessLauncher;
+  /** Where changes made at run time (auto-deploy on/off, a pinned GPU host key) are saved. */
+  store?: SettingsStore;
   bundledWeightsDir?: string;
+  /** Delay before the watcher's first check; 10 s by default. */
+  watcherFirstCheckDelayMs?: number;
 }
 
 /**
- * The process that owns both slots and the control API: `litecnn serve` headless, the Electron
- * main process in the app. Emits `slot-state` (SlotStateChange) whenever a slot changes.
+ * The process that owns both slots, the release manager, the deploy watcher and the control API:
+ * `litecnn serve` headless, the Electron main process in the app. Emits `slot-state`
+ * (SlotStateChange) whenever a slot changes, and `event` (HostEvent) for every live update.
  */
 export class Host extends EventEmitter implements HostController {
   readonly dataDir: string;
   readonly settings: Settings;
   readonly slots: Readonly<Record<SlotId, SlotSupervisor>>;
+  #releases: ReleaseManager | null = null;
+  #watcher: DeployWatcher | null = null;
   readonly #options: HostOptions;
   readonly #token = randomBytes(32).toString('base64url');
   readonly #startedAt = new Date();
@@ -59,6 +72,7 @@ export class Host extends EventEmitter implements HostController {
       s.on('state', (change: SlotStateChange) => {
         this.#logger?.info({ slot: change.slot, state: change.state, error: change.error }, 'slot state');
         this.emit('slot-state', change);
+        this.#publish({ type: 'slot-state', data: change });
       });
       return s;
     };
@@ -75,10 +89,32 @@ export class Host extends EventEmitter implements HostController {
     return this.#token;
   }
 
-  /** Prepares the data dir, opens the control API and starts both slots (in parallel). */
+  /**
+   * Prepares the data dir, finishes any release a crash interrupted, opens the control API,
+   * starts both slots (in parallel) and the deploy watcher.
+   */
   async start(): Promise<HostStatus> {
     await prepareDataDir(this.dataDir, this.#options.bundledWeightsDir ?? BUNDLED_WEIGHTS_DIR);
     this.#logger = await createFileLogger(this.dataDir, 'host', this.settings.logLevel);
+    const releases = new ReleaseManager({
+      dataDir: this.dataDir,
+      settings: () => this.settings,
+      logger: this.#logger,
+      slots: {
+        isReady: (slot) => this.slots[slot].state === 'ready',
+        swapModel: (slot, file) => this.slots[slot].swapModel(file),
+      },
+    });
+    releases.on('progress', (progress: ReleaseProgress | null) => this.#publish({ type: 'progress', data: progress }));
+    releases.on('history', (entry: HistoryEntry) => this.#publish({ type: 'history', data: entry }));
+    await releases.recover();
+    this.#releases = releases;
+    this.#watcher = new DeployWatcher({
+      check: () => releases.deploy({ trigger: 'watcher' }),
+      settings: () => this.settings,
+      ...(this.#options.watcherFirstCheckDelayMs !== undefined ? { firstCheckDelayMs: this.#options.watcherFirstCheckDelayMs } : {}),
+    });
+    this.#watcher.on('status', () => this.#publish({ type: 'watch', data: this.watchStatus() }));
     this.#control = buildControlServer(this, this.#token, this.#logger);
     try {
       this.#controlUrl = await this.#control.listen({ host: '127.0.0.1', port: this.settings.controlPort });
@@ -91,11 +127,13 @@ export class Host extends EventEmitter implements HostController {
     await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, pid: process.pid, startedAt: this.#startedAt.toISOString() });
     this.#logger.info({ controlUrl: this.#controlUrl }, 'host started');
     await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].start()));
+    this.#watcher.start();
     return this.status();
   }
 
-  /** Stops both slots and the control API. */
+  /** Stops the watcher, both slots and the control API. */
   async stop(): Promise<void> {
+    this.#watcher?.stop();
     await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].stop()));
     await this.#control?.close();
     await removeControlFile(this.dataDir);
@@ -114,6 +152,67 @@ export class Host extends EventEmitter implements HostController {
       },
       slots: await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].status())),
     };
+  }
+
+  /** Deploys the newest (or a named) GPU run to TO-BE, on the watcher's own path. */
+  async deploy(options: { runId?: string; dryRun?: boolean; trigger: ReleaseTrigger }): Promise<DeployResult> {
+    return this.#releaseManager().deploy(options);
+  }
+
+  async promote(options: { tag?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry> {
+    return this.#releaseManager().promote(options);
+  }
+
+  async rollback(options: { slot: SlotId; to?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry> {
+    return this.#releaseManager().rollback(options);
+  }
+
+  /** Every release operation, newest first. */
+  async history(): Promise<HistoryEntry[]> {
+    return this.#releaseManager().history.newestFirst();
+  }
+
+  watchStatus(): WatchStatus {
+    if (!this.#watcher) throw new LiteCnnError('NOT_READY', 'The host is still starting.', { httpStatus: 503 });
+    return this.#watcher.status(this.#releases?.progress ?? null);
+  }
+
+  /** Turns automatic deploys on or off, and saves that. */
+  setWatch(enabled: boolean): WatchStatus {
+    this.#changeSetting('autoDeploy', enabled);
+    return this.watchStatus();
+  }
+
+  /** Connects to the GPU server: its host key and newest run. */
+  gpuCheck(): Promise<GpuCheck> {
+    return checkGpuServer(this.settings);
+  }
+
+  /** The host key the GPU server presents now, before the user trusts it. */
+  gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }> {
+    return presentedHostKey(this.settings);
+  }
+
+  /** Pins the GPU server's host key the user confirmed, and saves it. */
+  async gpuTrust(fingerprint: string): Promise<{ hostKey: string }> {
+    const hostKey = await confirmHostKey(this.settings, fingerprint);
+    this.#changeSetting('gpuHostKeyFingerprint', hostKey);
+    return { hostKey };
+  }
+
+  #changeSetting<K extends keyof Settings>(key: K, value: Settings[K]): void {
+    this.#options.store?.set(key, value);
+    this.settings[key] = value;
+    this.#watcher?.settingsChanged();
+  }
+
+  #releaseManager(): ReleaseManager {
+    if (!this.#releases) throw new LiteCnnError('NOT_READY', 'The host is still starting.', { httpStatus: 503 });
+    return this.#releases;
+  }
+
+  #publish(event: HostEvent): void {
+    this.emit('event', event);
   }
 
   /** Starts, stops or restarts the slots `target` names (see resolveSlotTargets). */

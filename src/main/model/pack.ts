@@ -1,5 +1,6 @@
 import type { ModelInputSpec, ModelLabel, ModelManifest, ModelOutputSpec, ModelSource } from '../../shared/model-manifest.js';
 import { ModelSession } from '../inference/model-session.js';
+import { smokeTest } from '../inference/smoke-test.js';
 import { LiteCnnError } from '../errors.js';
 import { decodeBundle, encodeBundle, sha256Hex } from './bundle-format.js';
 
@@ -16,11 +17,8 @@ export interface PackRequest {
   created?: string;
 }
 
-/**
- * Packs an ONNX model with its labels and preprocessing into bundle bytes, then proves the result
- * serves: it is decoded again and loaded, shape-checked and warmed up in onnxruntime.
- */
-export async function packModel(request: PackRequest, subject = request.name): Promise<{ bytes: Buffer; manifest: ModelManifest }> {
+/** Builds bundle bytes and their manifest, without loading the model (see packModel). */
+export function buildBundle(request: PackRequest, subject = request.name): { bytes: Buffer; manifest: ModelManifest } {
   if (request.onnx.length === 0) {
     throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: the ONNX model is empty.`, { subject, httpStatus: 422 });
   }
@@ -35,7 +33,21 @@ export async function packModel(request: PackRequest, subject = request.name): P
     onnx: { sha256: sha256Hex(request.onnx), bytes: request.onnx.length },
   };
   const bytes = encodeBundle(manifest, request.onnx);
-  const session = await ModelSession.load(decodeBundle(bytes, subject), subject);
-  await session.release();
+  decodeBundle(bytes, subject);
   return { bytes, manifest };
+}
+
+/**
+ * Packs an ONNX model with its labels and preprocessing into bundle bytes, then proves the result
+ * serves: it is decoded again and loaded, shape-checked, warmed up and smoke-tested in onnxruntime.
+ */
+export async function packModel(request: PackRequest, subject = request.name): Promise<{ bytes: Buffer; manifest: ModelManifest }> {
+  const packed = buildBundle(request, subject);
+  const session = await ModelSession.load(decodeBundle(packed.bytes, subject), subject);
+  try {
+    await smokeTest(session, subject);
+  } finally {
+    await session.release();
+  }
+  return packed;
 }

@@ -19,6 +19,7 @@ export interface SlotProcessConfig {
 export type HostToSlotMessage =
   | { type: 'start'; config: SlotProcessConfig }
   | { type: 'info'; requestId: number }
+  | { type: 'swap'; requestId: number; bundleFile: string }
   | { type: 'shutdown' };
 
 /** Messages from a slot process to the host. */
@@ -26,4 +27,6 @@ export type SlotToHostMessage =
   | { type: 'listening'; port: number }
   | { type: 'ready'; model: ModelSummary; loadedAt: string }
   | { type: 'failed'; error: ErrorBody['error'] }
-  | { type: 'info'; requestId: number; info: SlotInfo };
+  | { type: 'info'; requestId: number; info: SlotInfo }
+  | { type: 'swapped'; requestId: number; model: ModelSummary; loadedAt: string }
+  | { type: 'swap-failed'; requestId: number; error: ErrorBody['error'] };

@@ -6,6 +6,7 @@ import { createFileLogger } from '../logging/log-files.js';
 import { connectToHost } from './parent-channel.js';
 import { ServedModel } from './served-model.js';
 import type { SlotProcessConfig } from './slot-messages.js';
+import type { ModelSummary } from '../../shared/model-manifest.js';
 import { SlotMetrics } from './slot-metrics.js';
 import { buildSlotServer, slotInfo } from './slot-server.js';
 import { errorReply } from '../http/error-replies.js';
@@ -34,6 +35,9 @@ channel.onMessage((message) => {
         void slotInfo({ slot: config.slot, model, metrics, port: () => boundPort, startedAt })
           .then((info) => channel.send({ type: 'info', requestId: message.requestId, info }));
       }
+      break;
+    case 'swap':
+      void swapModel(message.requestId, message.bundleFile);
       break;
     case 'shutdown':
       void shutdown(0);
@@ -64,10 +68,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     channel.send({ type: 'listening', port: boundPort });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
     const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile);
-    await model.swap(session);
-    const { manifest } = session;
-    const summary = { name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 };
-    metrics.setModel(summary);
+    const summary = await serve(session);
     logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
     channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
   } catch (error) {
@@ -76,6 +77,32 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     logger?.error({ err: error }, 'start failed');
     channel.send({ type: 'failed', error: reported });
     await shutdown(1);
+  }
+}
+
+/** Makes `session` the served model; returns its summary. */
+async function serve(session: WorkerModel): Promise<ModelSummary> {
+  await model.swap(session);
+  const { manifest } = session;
+  const summary = { name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 };
+  metrics?.setModel(summary);
+  return summary;
+}
+
+/**
+ * Zero-downtime model change: the new model loads and warms up in its own worker thread while
+ * the current one keeps answering; then new requests go to it, and the old worker ends once its
+ * in-flight requests have finished.
+ */
+async function swapModel(requestId: number, bundleFile: string): Promise<void> {
+  try {
+    const session = await WorkerModel.start({ file: bundleFile }, bundleFile);
+    const summary = await serve(session);
+    logger?.info({ model: summary, file: bundleFile }, 'model swapped');
+    channel.send({ type: 'swapped', requestId, model: summary, loadedAt: session.loadedAt.toISOString() });
+  } catch (error) {
+    logger?.error({ err: error, file: bundleFile }, 'model swap failed; the previous model keeps serving');
+    channel.send({ type: 'swap-failed', requestId, error: errorReply(error).body.error });
   }
 }
 

@@ -4,6 +4,7 @@ import type { SlotState, SlotStatus } from '../../shared/host-api.js';
 import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { SlotInfo } from '../../shared/slot-api.js';
 import type { SlotRole } from '../host/slot-roles.js';
+import { LiteCnnError } from '../errors.js';
 import type { SlotProcessConfig, SlotToHostMessage } from './slot-messages.js';
 import { SLOT_PROCESS_ENTRY, type SlotProcessHandle, type SlotProcessLauncher } from './slot-launcher.js';
 
@@ -44,6 +45,7 @@ export class SlotSupervisor extends EventEmitter {
   #wantRunning = false;
   #nextRequestId = 1;
   readonly #pendingInfo = new Map<number, (info: SlotInfo | null) => void>();
+  readonly #pendingSwaps = new Map<number, { resolve: () => void; reject: (error: LiteCnnError) => void }>();
   #settled: Array<() => void> = [];
 
   constructor(role: SlotRole, launcher: SlotProcessLauncher, config: () => SlotProcessConfig) {
@@ -86,6 +88,21 @@ export class SlotSupervisor extends EventEmitter {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /**
+   * Makes the running slot serve `bundleFile` without dropping a request (see slot-process).
+   * A slot that is not running just picks the file up at its next start.
+   */
+  async swapModel(bundleFile: string): Promise<void> {
+    if (this.#state === 'starting') await this.#untilSettled();
+    const child = this.#process;
+    if (!child || this.#state !== 'ready') return;
+    const requestId = this.#nextRequestId++;
+    await new Promise<void>((resolve, reject) => {
+      this.#pendingSwaps.set(requestId, { resolve, reject });
+      child.send({ type: 'swap', requestId, bundleFile });
+    });
   }
 
   /** The slot's status, with live figures from the slot process when it is running. */
@@ -145,6 +162,17 @@ export class SlotSupervisor extends EventEmitter {
         case 'info':
           this.#pendingInfo.get(message.requestId)?.(message.info);
           break;
+        case 'swapped':
+          this.#model = message.model;
+          this.#loadedAt = message.loadedAt;
+          this.#pendingSwaps.get(message.requestId)?.resolve();
+          this.#pendingSwaps.delete(message.requestId);
+          this.emit('state', { slot: this.role.slot, state: this.#state, error: null } satisfies SlotStateChange);
+          break;
+        case 'swap-failed':
+          this.#pendingSwaps.get(message.requestId)?.reject(new LiteCnnError('SWAP_FAILED', `The ${this.role.title} slot could not load the new model and keeps serving the previous one: ${message.error.message}`, { subject: this.role.slot }));
+          this.#pendingSwaps.delete(message.requestId);
+          break;
       }
     });
     child.onExit((exitCode, signal) => {
@@ -152,6 +180,8 @@ export class SlotSupervisor extends EventEmitter {
       this.#process = null;
       for (const resolve of this.#pendingInfo.values()) resolve(null);
       this.#pendingInfo.clear();
+      for (const swap of this.#pendingSwaps.values()) swap.reject(new LiteCnnError('SWAP_FAILED', `The ${this.role.title} slot process ended during a model swap.`, { subject: this.role.slot }));
+      this.#pendingSwaps.clear();
       if (failure) {
         this.#wantRunning = false;
         this.#setState('failed', failure);

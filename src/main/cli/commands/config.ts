@@ -35,7 +35,8 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     .action(async (key: string, value: string) => {
       const settings = await open(globals());
       const name = settingKey(key);
-      const parsed = typeof settings.get(name) === 'number' ? Number(value) : value;
+      const current = settings.get(name);
+      const parsed = typeof current === 'number' ? Number(value) : typeof current === 'boolean' ? parseBoolean(value) : value;
       settings.set(name, parsed as Settings[typeof name]);
       process.stdout.write(`${name} = ${JSON.stringify(settings.get(name))}\n`);
     });
@@ -45,6 +46,12 @@ async function open(options: GlobalOptions) {
   const dataDir = dataDirOf(options);
   await prepareDataDir(dataDir);
   return openSettings(dataDir);
+}
+
+function parseBoolean(value: string): boolean | string {
+  if (/^(true|on|yes|1)$/i.test(value)) return true;
+  if (/^(false|off|no|0)$/i.test(value)) return false;
+  return value;
 }
 
 function settingKey(key: string): SettingKey {

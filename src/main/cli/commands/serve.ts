@@ -32,8 +32,9 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .action(async (options: ServeOptions) => {
       const dataDir = dataDirOf(globals());
       await prepareDataDir(dataDir);
-      const settings: Settings = { ...openSettings(dataDir).all(), ...definedOnly(options) };
-      const host = new Host({ dataDir, settings, launcher: forkSlotLauncher });
+      const store = openSettings(dataDir);
+      const settings: Settings = { ...store.all(), ...definedOnly(options) };
+      const host = new Host({ dataDir, settings, store, launcher: forkSlotLauncher, ...watcherDelay() });
       let stopping = false;
       const stop = async (signal: string): Promise<void> => {
         if (stopping) return;
@@ -68,6 +69,12 @@ function banner(status: HostStatus, dataDir: string): string {
     'Ctrl-C stops both servers.',
     '',
   ].join('\n');
+}
+
+/** LITECNN_WATCH_FIRST_CHECK_MS shortens the wait before the watcher's first check (tests, demos). */
+function watcherDelay(): { watcherFirstCheckDelayMs?: number } {
+  const ms = Number(process.env.LITECNN_WATCH_FIRST_CHECK_MS);
+  return Number.isFinite(ms) && ms >= 0 && process.env.LITECNN_WATCH_FIRST_CHECK_MS ? { watcherFirstCheckDelayMs: ms } : {};
 }
 
 function definedOnly(options: ServeOptions): Partial<Settings> {

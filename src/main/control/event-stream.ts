@@ -1,0 +1,22 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HostEvent } from '../../shared/host-api.js';
+import type { HostController } from './control-server.js';
+
+const KEEPALIVE_MS = 15_000;
+
+/** Sends host events as server-sent events (`event: <type>`, `data: <json>`) until the client leaves. */
+export function streamEvents(controller: Pick<HostController, 'on' | 'off'>, request: FastifyRequest, reply: FastifyReply): void {
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+  out.write(': connected\n\n');
+  const send = (event: HostEvent): void => {
+    out.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  };
+  const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
+  controller.on('event', send);
+  request.raw.on('close', () => {
+    clearInterval(keepalive);
+    controller.off('event', send);
+  });
+}

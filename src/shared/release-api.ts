@@ -1,0 +1,85 @@
+import type { ErrorBody } from './errors.js';
+import type { SlotId } from './slot-api.js';
+
+/** What changed a slot's model. `install` is a manual install outside the release commands. */
+export type ReleaseAction = 'deploy' | 'promote' | 'rollback';
+
+/** Who asked for it. */
+export type ReleaseTrigger = 'watcher' | 'cli' | 'app' | 'api';
+
+/** A model version as history and status name it. */
+export interface VersionRef {
+  version: string;
+  /** sha256 of the ONNX model. */
+  sha256: string;
+  /** sha256 of the whole bundle file: the key of weights/history. */
+  bundleSha256: string;
+  runId?: string;
+}
+
+/** One line of the append-only release history (`history.jsonl`), shown newest first. */
+export interface HistoryEntry {
+  id: string;
+  time: string;
+  action: ReleaseAction;
+  slot: SlotId;
+  trigger: ReleaseTrigger;
+  outcome: 'success' | 'failed' | 'noop';
+  /** The version the slot serves after a success, or the one that was tried. */
+  to?: VersionRef;
+  /** The version it replaced. */
+  from?: VersionRef;
+  tag?: string;
+  reason?: string;
+  /** Why it failed, and at which step. */
+  error?: ErrorBody['error'] & { step?: DeployStep | ReleaseStep };
+  /** Set when a crash interrupted the operation and the host finished the record on restart. */
+  recovered?: boolean;
+}
+
+/** The steps of a deploy, in order. */
+export type DeployStep = 'connect' | 'find-run' | 'identify' | 'download' | 'verify' | 'pack' | 'validate';
+/** The steps every release operation ends with. */
+export type ReleaseStep = 'archive' | 'install' | 'swap' | 'record';
+
+/** A live progress report of a running release operation. */
+export interface ReleaseProgress {
+  operation: ReleaseAction;
+  slot: SlotId;
+  step: DeployStep | ReleaseStep;
+  /** Download progress, when the step moves bytes. */
+  bytes?: number;
+  total?: number;
+  percent?: number;
+  file?: string;
+}
+
+/** The answer of a deploy. */
+export interface DeployResult {
+  outcome: 'deployed' | 'up-to-date' | 'dry-run';
+  run: { id: string; completedAt: string; metrics?: Record<string, unknown> } | null;
+  entry: HistoryEntry | null;
+  message: string;
+}
+
+/** The watcher's status. */
+export interface WatchStatus {
+  enabled: boolean;
+  configured: boolean;
+  intervalMinutes: number;
+  checking: boolean;
+  lastCheck: { at: string; outcome: 'deployed' | 'up-to-date' | 'failed'; message: string } | null;
+  nextCheckAt: string | null;
+  consecutiveFailures: number;
+  progress: ReleaseProgress | null;
+}
+
+/** What `litecnn gpu test` shows. */
+export interface GpuCheck {
+  target: string;
+  hostKey: string;
+  pinned: boolean;
+  runsDir: string;
+  newestRun: { id: string; completedAt: string; metrics?: Record<string, unknown> } | null;
+  completeRuns: number;
+}

@@ -1,0 +1,114 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { after } from 'node:test';
+import { tempDir } from './temp-dir.js';
+
+/** A real OpenSSH server on 127.0.0.1, standing in for the GPU training server. */
+export interface TestSshd {
+  port: number;
+  dir: string;
+  runsDir: string;
+  userKeyFile: string;
+  hostKeyFingerprint: string;
+  user: string;
+  /** Starts sshd again on the same port (after `kill`). */
+  start(): Promise<void>;
+  /** SIGKILLs the listener and every session process it forked. */
+  kill(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Every descendant of `pid`, from /proc. */
+async function descendants(pid: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid)!.push(Number(name));
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => (children.get(p) ?? []).forEach((c) => { out.push(c); walk(c); });
+  walk(pid);
+  return out;
+}
+
+/** Starts sshd with its own host key, user key, authorized_keys and runs folder in a temp dir. */
+export async function startTestSshd(): Promise<TestSshd> {
+  const dir = await tempDir('litecnn-sshd-');
+  const runsDir = join(dir, 'runs');
+  await mkdir(runsDir);
+  await mkdir('/run/sshd', { recursive: true });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test-host', '-f', join(dir, 'host_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'litecnn-test', '-f', join(dir, 'user_key')]);
+  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'user_key.pub')));
+  await chmod(join(dir, 'authorized_keys'), 0o600);
+  const hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')]).toString().split(' ')[1]!;
+  const port = await freePort();
+  const config = join(dir, 'sshd_config');
+  await writeFile(config, [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(dir, 'host_key')}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'StrictModes no',
+    'UsePAM no',
+    'Subsystem sftp internal-sftp',
+    'LogLevel ERROR',
+    '',
+  ].join('\n'));
+  let child: ChildProcess | null = null;
+  const sshd: TestSshd = {
+    port, dir, runsDir, hostKeyFingerprint,
+    userKeyFile: join(dir, 'user_key'),
+    user: userInfo().username,
+    async start() {
+      child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const deadline = Date.now() + 10_000;
+      while (!(await accepting(port))) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async kill() {
+      if (!child?.pid || child.exitCode !== null) return;
+      const pid = child.pid;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      for (const p of [pid, ...(await descendants(pid))]) {
+        try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
+      }
+      await exited;
+    },
+  };
+  after(() => sshd.kill());
+  await sshd.start();
+  return sshd;
+}
