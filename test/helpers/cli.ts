@@ -12,10 +12,10 @@ export function runCli(dataDir: string, args: string[]): Promise<{ code: number;
 }
 
 /** Starts `litecnn serve` on ephemeral ports and waits for its banner; killed after the test file if still running. */
-export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -36,7 +36,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = []): Pro
 
 /** Resolves with the exit code once the process has ended. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 

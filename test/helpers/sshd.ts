@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -16,6 +16,11 @@ export interface TestSshd {
   user: string;
   /** Starts sshd again on the same port (after `kill`). */
   start(): Promise<void>;
+  /**
+   * Makes the server's `sha256sum` answer `hash` for every file (null: the real one), to test a
+   * transfer that arrives different from what the server reported.
+   */
+  fakeRemoteSha256(hash: string | null): Promise<void>;
   /** SIGKILLs the listener and every session process it forked. */
   kill(): Promise<void>;
 }
@@ -65,6 +70,11 @@ export async function startTestSshd(): Promise<TestSshd> {
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'user_key.pub')));
   await chmod(join(dir, 'authorized_keys'), 0o600);
   const hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')]).toString().split(' ')[1]!;
+  const bin = join(dir, 'bin');
+  const fakeHashFile = join(dir, 'fake-sha256');
+  await mkdir(bin);
+  await writeFile(join(bin, 'sha256sum'), `#!/bin/sh\nif [ -f '${fakeHashFile}' ]; then echo "$(cat '${fakeHashFile}')  $2"; else exec /usr/bin/sha256sum "$@"; fi\n`);
+  await chmod(join(bin, 'sha256sum'), 0o755);
   const port = await freePort();
   const config = join(dir, 'sshd_config');
   await writeFile(config, [
@@ -81,6 +91,7 @@ export async function startTestSshd(): Promise<TestSshd> {
     'UsePAM no',
     'Subsystem sftp internal-sftp',
     'LogLevel ERROR',
+    `SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
     '',
   ].join('\n'));
   let child: ChildProcess | null = null;
@@ -97,6 +108,10 @@ export async function startTestSshd(): Promise<TestSshd> {
         if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    async fakeRemoteSha256(hash) {
+      if (hash === null) await rm(fakeHashFile, { force: true });
+      else await writeFile(fakeHashFile, hash);
     },
     async kill() {
       if (!child?.pid || child.exitCode !== null) return;

@@ -14,7 +14,7 @@ export class HistoryLog {
   }
 
   async append(entry: HistoryEntry): Promise<void> {
-    const handle = await open(this.file, 'a', 0o644);
+    const handle = await open(this.file, 'a+', 0o644);
     try {
       // A previous crash may have left a partial line without its newline; start a fresh one.
       const { size } = await handle.stat();

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import type { PredictResponse } from '../../src/shared/slot-api.js';
+import { fixtureImage } from './paths.js';
+import { postMultipart } from './running-host.js';
+
+/** What a request loop saw: how many answers, failures, and which model versions answered. */
+export interface LoopResult {
+  ok: number;
+  failed: number;
+  failures: string[];
+  versions: Set<string>;
+}
+
+/**
+ * Sends /predict requests to `url()` back to back (with `concurrency` in flight) until stopped.
+ * `url` is re-read for every request, so a loop can follow a slot whose address it looks up.
+ */
+export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2): Promise<{ stop: () => Promise<LoopResult> }> {
+  const photo = await readFile(fixtureImage('cat-persian.jpg'));
+  const result: LoopResult = { ok: 0, failed: 0, failures: [], versions: new Set() };
+  let running = true;
+  const worker = async (): Promise<void> => {
+    while (running) {
+      try {
+        const response = await postMultipart(await url(), photo);
+        const body = (await response.json()) as PredictResponse;
+        if (response.status === 200) {
+          result.ok++;
+          result.versions.add(body.model.version);
+        } else {
+          result.failed++;
+          result.failures.push(`${response.status} ${JSON.stringify(body)}`);
+        }
+      } catch (error) {
+        result.failed++;
+        result.failures.push(String(error));
+      }
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return result;
+    },
+  };
+}
