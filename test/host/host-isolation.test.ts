@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { eventually, postMultipart, startTestHost } from '../helpers/running-host.js';
@@ -91,4 +92,30 @@ test('a damaged weights file fails only its slot, naming the file and the proble
   assert.equal(tobe.error?.code, 'BUNDLE_TRUNCATED');
   assert.ok(tobe.error!.message.includes(join('weights', 'model_8892.bin')));
   assert.equal((await postMultipart(await url('asis'), photo)).status, 200);
+});
+
+test('stopping a slot under load lets in-flight requests finish and ends cleanly within the grace period', async () => {
+  const { host, url, dataDir } = await startTestHost();
+  const tobeUrl = await url('tobe');
+  const big = await readFile(fixtureImage('other-espresso.png'));
+  const abandoned = Array.from({ length: 6 }, () => new Promise<void>((resolve) => {
+    const request = httpRequest(`${tobeUrl}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' } });
+    request.on('error', () => resolve());
+    request.end(big, () => setTimeout(() => {
+      request.destroy();
+      resolve();
+    }, 5));
+  }));
+  const loops = await Promise.all([1, 2, 3, 4].map(() => requestLoop(tobeUrl)));
+  await Promise.all(abandoned);
+  const started = Date.now();
+  await host.act('tobe', 'stop');
+  const took = Date.now() - started;
+  await Promise.all(loops.map((loop) => loop.stop()));
+  assert.ok(took < 4_500, `stopped in ${took} ms, before the 5 s kill`);
+  const status = await host.slots.tobe.status();
+  assert.equal(status.state, 'stopped');
+  assert.equal(status.lastCrash, null);
+  const log = await readFile(join(dataDir, 'logs', 'tobe', 'current.log'), 'utf8');
+  assert.match(log.trim().split('\n').at(-1)!, /"msg":"stopped"/, 'the slot went through its clean shutdown');
 });

@@ -32,7 +32,6 @@ test('known pixels give known NCHW tensor values: (pixel / 255 - mean) / std, pl
   const expected: number[] = [];
   for (let c = 0; c < 3; c++) for (let i = 0; i < 8; i++) expected.push((pixels[i * 3 + c]! / 255 - mean[c]!) / std[c]!);
   assertClose(prepared.data, expected);
-  assert.deepEqual(prepared.source, { width: 4, height: 2, format: 'png' });
 });
 
 test('resize-crop keeps the centre: shorter side to size, then a centre crop', async () => {
@@ -46,7 +45,6 @@ test('resize-crop keeps the centre: shorter side to size, then a centre crop', a
 test('resize-crop from a large photo gives the crop size', async () => {
   const prepared = await prepareImage(await readFile(fixtureImage('mixed-cats-and-dogs.jpg')), spec({ width: 224, height: 224, resize: { mode: 'resize-crop', shorterSide: 256 } }));
   assert.equal(prepared.data.length, 3 * 224 * 224);
-  assert.deepEqual(prepared.source, { width: 1200, height: 600, format: 'jpeg' });
 });
 
 test('EXIF orientation is applied before resizing', async () => {
@@ -81,5 +79,5 @@ test('bad images are typed errors, not crashes', async () => {
   await assert.rejects(prepareImage(Buffer.from('this is plain text, not a picture'), fill), { code: 'NOT_AN_IMAGE' });
   const jpeg = await readFile(fixtureImage('dog-golden-retriever.jpg'));
   await assert.rejects(prepareImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)), fill), { code: 'CORRUPT_IMAGE' });
-  await assert.rejects(prepareImage(jpeg, fill, 1000), { code: 'IMAGE_TOO_LARGE', message: /over this server's limit/ });
+  await assert.rejects(prepareImage(jpeg, fill, 1000), { code: 'IMAGE_TOO_LARGE', message: /more pixels than this server's limit/ });
 });

@@ -43,6 +43,8 @@ export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown,
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorReply(error);
     if (status >= 500) log.error({ err: error }, 'request failed');
+    // The rest of an oversized body was never read, so this connection cannot carry another request.
+    if (status === 413) void reply.header('connection', 'close');
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

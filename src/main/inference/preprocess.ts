@@ -1,4 +1,4 @@
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 
@@ -9,7 +9,6 @@ export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
 export interface PreparedImage {
   data: Float32Array;
   dims: [number, number, number, number];
-  source: { width: number; height: number; format: string };
 }
 
 /**
@@ -18,13 +17,13 @@ export interface PreparedImage {
  * JPEG and WebP are shrunk while decoding when the target is much smaller (libvips shrink-on-load).
  */
 export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
-  const metadata = await readImageHeader(image, maxInputPixels);
   const { width, height } = spec;
+  const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
+  // limitInputPixels is checked against the header, before any pixel is decoded.
   let pipeline = sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' })
     .rotate()
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb');
-  const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
   pipeline = spec.resize.mode === 'resize-crop'
     ? pipeline.resize({ width: shorterSide, height: shorterSide, fit: 'outside' })
     : pipeline.resize({ width, height, fit: spec.resize.mode });
@@ -32,7 +31,7 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
   try {
     resized = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new LiteCnnError('CORRUPT_IMAGE', `The image could not be decoded (${(error as Error).message}). The file may be truncated or damaged; send a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
+    throw imageError(error, maxInputPixels);
   }
   const { data, info } = resized;
   // The centre crop of `resize-crop` is read straight out of the resized pixels by normalise().
@@ -44,27 +43,19 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
   return {
     data: normalise(data, spec, crop),
     dims: spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3],
-    source: { width: metadata.width, height: metadata.height, format: metadata.format },
   };
 }
 
-interface ImageHeader { width: number; height: number; format: string }
-
-async function readImageHeader(image: Uint8Array, maxInputPixels: number): Promise<ImageHeader> {
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(image).metadata();
-  } catch (error) {
-    throw new LiteCnnError('NOT_AN_IMAGE', `The upload is not an image this server can read (${(error as Error).message}). Send a JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
+/** sharp's failure, as the error the client gets. */
+function imageError(error: unknown, maxInputPixels: number): LiteCnnError {
+  const message = (error as Error).message ?? String(error);
+  if (/unsupported image format/i.test(message)) {
+    return new LiteCnnError('NOT_AN_IMAGE', `The upload is not an image this server can read (${message}). Send a JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
   }
-  const { width, height, format } = metadata;
-  if (!width || !height) {
-    throw new LiteCnnError('CORRUPT_IMAGE', 'The image header has no size; the file is damaged. Send a complete image file.', { httpStatus: 400 });
+  if (/pixel limit/i.test(message)) {
+    return new LiteCnnError('IMAGE_TOO_LARGE', `The image has more pixels than this server's limit of ${Math.round(maxInputPixels / 1e6)} MP (${message}). Send a smaller image.`, { httpStatus: 413, cause: error });
   }
-  if (width * height > maxInputPixels) {
-    throw new LiteCnnError('IMAGE_TOO_LARGE', `The image is ${width}x${height} (${Math.round((width * height) / 1e6)} MP), over this server's limit of ${Math.round(maxInputPixels / 1e6)} MP. Send a smaller image.`, { httpStatus: 413 });
-  }
-  return { width, height, format: String(format) };
+  return new LiteCnnError('CORRUPT_IMAGE', `The image could not be decoded (${message}). The file may be truncated or damaged; send a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file.`, { httpStatus: 400, cause: error });
 }
 
 /** Where the model's input window sits in the resized pixels (a centre crop, or the whole image). */

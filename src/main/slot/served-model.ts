@@ -31,6 +31,12 @@ export class ServedModel {
     }
   }
 
+  /** Resolves once no request holds a session (or after `timeoutMs`): safe to exit then. */
+  async idle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#leases.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** Makes `next` the served session; the previous one is released once idle. */
   async swap(next: Classifier | null): Promise<void> {
     const previous = this.#current;

@@ -15,6 +15,8 @@ import { errorReply } from '../http/error-replies.js';
  * Entry point of a slot process: one HTTP server and one onnxruntime session, isolated from the
  * other slot so that a blocking inference, a crash or a stop here never touches it.
  */
+/** How long a stopping slot waits for in-flight requests; below the host's 5 s grace period. */
+const DRAIN_TIMEOUT_MS = 3_000;
 const channel = connectToHost();
 const startedAt = new Date();
 const model = new ServedModel();
@@ -126,7 +128,10 @@ async function shutdown(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   try {
-    await server?.close();
+    if (server) await closeServer(server);
+    // Requests whose clients already left may still be decoding or inferring; exiting under
+    // them aborts the process from native code.
+    await model.idle(DRAIN_TIMEOUT_MS);
     await model.swap(null);
     logger?.info('stopped');
     await new Promise<void>((resolve) => (logger ? logger.flush(() => resolve()) : resolve()));
@@ -134,4 +139,16 @@ async function shutdown(exitCode: number): Promise<void> {
     logger?.error({ err: error }, 'error while stopping');
   }
   process.exit(exitCode);
+}
+
+/** Stops accepting, lets in-flight requests finish, and closes keep-alive connections as they go idle. */
+async function closeServer(app: FastifyInstance): Promise<void> {
+  const sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
+  const closed = app.close();
+  const timedOut = new Promise<void>((resolve) => setTimeout(() => {
+    app.server.closeAllConnections();
+    resolve();
+  }, DRAIN_TIMEOUT_MS));
+  await Promise.race([closed, timedOut]);
+  clearInterval(sweeper);
 }

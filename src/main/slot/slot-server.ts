@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
-import type { Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { SLOT_TITLES, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
-import { LiteCnnError, describeError } from '../errors.js';
+import { LiteCnnError } from '../errors.js';
+import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import type { ServedModel } from './served-model.js';
 import type { SlotMetrics } from './slot-metrics.js';
@@ -21,7 +21,6 @@ export interface SlotServerOptions {
 }
 
 const DEFAULT_TOP = 5;
-const RAW_IMAGE_TYPES = /^(image\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
 
 /**
  * The HTTP API of one slot (the same on AS-IS and TO-BE): `POST /predict`, `/healthz`,
@@ -31,17 +30,29 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   const { slot, model, metrics, logger } = options;
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: options.maxUploadBytes });
   useErrorReplies(app, logger);
-  // Only images are accepted: no JSON or text parsers, so anything else is a clear 415.
+  // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
+  const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
+  app.addHook('onRoute', (route) => {
+    route.logLevel ??= requestLogLevel;
+  });
+  // While the server closes, answers end their keep-alive connection so close() is not held up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  // Only images and forms are accepted: no JSON or text parsers, so anything else is a clear 415.
   app.removeAllContentTypeParsers();
-  await app.register(multipart, { limits: { fileSize: options.maxUploadBytes, files: 1, fields: 10, parts: 20 } });
-  app.addContentTypeParser(RAW_IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: options.maxUploadBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done));
   app.addHook('onResponse', async (request, reply) => {
     metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
   });
 
   app.post('/predict', async (request, reply) => {
     const top = parseTop(request, model.current?.manifest.labels.length);
-    const image = await readImage(request, options.maxUploadBytes);
+    const image = uploadedImage(request);
     const answer = await model.withSession(async (session) => {
       const result = await session.classify(image, top, options.maxInputPixels);
       const { manifest } = session;
@@ -105,33 +116,6 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
   };
 }
 
-async function readImage(request: FastifyRequest, maxUploadBytes: number): Promise<Buffer> {
-  if (request.isMultipart()) {
-    const file = await request.file();
-    if (!file) {
-      throw new LiteCnnError('NO_IMAGE_FIELD', 'The form has no file. Send the image in a multipart field named "image" (curl -F image=@photo.jpg).', { httpStatus: 400 });
-    }
-    if (file.fieldname !== 'image') {
-      file.file.resume();
-      throw new LiteCnnError('NO_IMAGE_FIELD', `The file came in the field "${file.fieldname}"; send it in a field named "image" (curl -F image=@photo.jpg).`, { httpStatus: 400 });
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await file.toBuffer();
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode) throw error;
-      throw new LiteCnnError('BAD_REQUEST', `The multipart body is malformed (${describeError(error)}). Send the image with curl -F image=@photo.jpg or a standard form upload.`, { httpStatus: 400, cause: error });
-    }
-    // toBuffer() can miss a limit hit on the last chunk; the stream's own flag cannot.
-    if (file.file.truncated) throw bodyTooLarge(maxUploadBytes);
-    if (bytes.length === 0) throw emptyImage();
-    return bytes;
-  }
-  const body = request.body;
-  if (!Buffer.isBuffer(body) || body.length === 0) throw emptyImage();
-  return body;
-}
-
 function parseTop(request: FastifyRequest, labels = 1000): number {
   const raw = (request.query as Record<string, unknown>).top;
   if (raw === undefined) return Math.min(DEFAULT_TOP, labels);
@@ -140,14 +124,6 @@ function parseTop(request: FastifyRequest, labels = 1000): number {
     throw new LiteCnnError('BAD_REQUEST', `top must be a whole number from 1 to ${labels} (got "${String(raw)}").`, { httpStatus: 400 });
   }
   return top;
-}
-
-function bodyTooLarge(maxUploadBytes: number): LiteCnnError {
-  return new LiteCnnError('BODY_TOO_LARGE', `The image is larger than this server accepts (${Math.round(maxUploadBytes / 1024)} KB, setting maxUploadBytes). Send a smaller image.`, { httpStatus: 413 });
-}
-
-function emptyImage(): LiteCnnError {
-  return new LiteCnnError('NO_IMAGE_FIELD', 'No image was sent. POST the image as multipart field "image" (curl -F image=@photo.jpg) or as a raw image/* body.', { httpStatus: 400 });
 }
 
 function notReady(slot: SlotId): LiteCnnError {

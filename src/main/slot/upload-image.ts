@@ -1,0 +1,81 @@
+import type { FastifyRequest } from 'fastify';
+import { getMultipartBoundary, parseMultipart, MultipartParseError } from '@remix-run/multipart-parser';
+import { LiteCnnError, describeError } from '../errors.js';
+
+const MAX_PARTS = 20;
+const MAX_PART_HEADER_BYTES = 8 * 1024;
+
+/** Body types a slot accepts: a form (the old `curl -F image=@x.jpg`), or the image itself. */
+export const UPLOAD_CONTENT_TYPES = /^(multipart\/form-data|image\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
+
+/** How much of an oversized body is read and dropped, so the client can read its 413 answer. */
+const OVERSIZE_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a whole upload into one buffer, up to `limit` bytes. An oversized body is read to its
+ * end (up to a cap) and dropped before the 413 is sent: answering while the client is still
+ * writing resets its connection and the client never sees why.
+ */
+export function readUploadBody(payload: NodeJS.ReadableStream, limit: number, done: (error: Error | null, body?: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (error: Error | null, body?: Buffer): void => {
+    if (finished) return;
+    finished = true;
+    done(error, body);
+  };
+  payload.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+    else chunks.length = 0;
+    if (size > limit + OVERSIZE_DRAIN_BYTES) {
+      (payload as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      finish(bodyTooLarge(limit));
+    }
+  });
+  payload.on('end', () => finish(size > limit ? bodyTooLarge(limit) : null, size > limit ? undefined : Buffer.concat(chunks, size)));
+  payload.on('error', (error: Error) => finish(error));
+}
+
+function bodyTooLarge(limit: number): LiteCnnError {
+  return new LiteCnnError('BODY_TOO_LARGE', `The upload is larger than this server accepts (${Math.round(limit / 1024)} KB, setting maxUploadBytes). Send a smaller image.`, { httpStatus: 413 });
+}
+
+/**
+ * The image bytes of a `/predict` request. Fastify has already read the whole body (within the
+ * size limit) into one buffer; a form is cut apart in place by a buffer-based multipart parser,
+ * which costs far less CPU than a streaming one for bodies this size.
+ */
+export function uploadedImage(request: FastifyRequest): Uint8Array {
+  const body = request.body;
+  if (!Buffer.isBuffer(body) || body.length === 0) throw noImage('No image was sent.');
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(contentType)) return body;
+  const boundary = getMultipartBoundary(contentType);
+  if (!boundary) throw malformed('the Content-Type has no boundary');
+  const otherFields: string[] = [];
+  try {
+    for (const part of parseMultipart(body, { boundary, maxParts: MAX_PARTS, maxHeaderSize: MAX_PART_HEADER_BYTES })) {
+      if (part.name === 'image') {
+        const bytes = part.bytes;
+        if (bytes.length === 0) throw noImage('The "image" field is empty.');
+        return bytes;
+      }
+      otherFields.push(part.name ?? '(unnamed)');
+    }
+  } catch (error) {
+    if (error instanceof LiteCnnError) throw error;
+    if (error instanceof MultipartParseError) throw malformed(describeError(error));
+    throw malformed(describeError(error));
+  }
+  throw noImage(otherFields.length ? `The form has no "image" field (it has ${otherFields.map((f) => `"${f}"`).join(', ')}).` : 'The form has no fields.');
+}
+
+function noImage(what: string): LiteCnnError {
+  return new LiteCnnError('NO_IMAGE_FIELD', `${what} POST the image as multipart field "image" (curl -F image=@photo.jpg) or as a raw image/* body.`, { httpStatus: 400 });
+}
+
+function malformed(why: string): LiteCnnError {
+  return new LiteCnnError('BAD_REQUEST', `The multipart body is malformed (${why}). Send the image with curl -F image=@photo.jpg or a standard form upload.`, { httpStatus: 400 });
+}
