@@ -1,0 +1,56 @@
+import type { SlotId } from '../src/shared/slot-api.js';
+import type { CpuSteadiness } from './cpu-steadiness.js';
+import type { MachineInfo } from './machine.js';
+import type { StartupResult } from './startup.js';
+import type { FloorResult, HttpResult } from './summaries.js';
+
+/** One model on one image: the in-process floor and the HTTP runs against a slot serving it. */
+export interface CaseResult {
+  model: string;
+  modelInput: string;
+  image: string;
+  imageBytes: number;
+  floor: FloorResult;
+  /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
+  httpTop1: string;
+  http: HttpResult[];
+}
+
+/** Slot-process memory around the load on one model's host. */
+export interface MemoryResult {
+  model: string;
+  idleRss: Record<SlotId, number | null>;
+  afterLoadRss: Record<SlotId, number | null>;
+}
+
+/** How the run was set up, for the report's method section. */
+export interface BenchPlan {
+  floorWarmUp: number;
+  floorIterations: number;
+  floorConcurrency: number;
+  httpConcurrencies: readonly number[];
+  /** Measured time of each HTTP concurrency, and of the floor's throughput. */
+  httpSeconds: number;
+  httpWarmUpSeconds: number;
+  /** The floor and HTTP measurements that a target compares alternate in this many blocks each. */
+  pairedBlocks: number;
+  startupRuns: number;
+  sourcePhoto: string;
+  /** Before each measurement, wait for other programs' CPU use to drop under this (% of one core)... */
+  quietThresholdPercent: number;
+  /** ...for at most this long in the whole run. */
+  quietBudgetSeconds: number;
+}
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+  machine: MachineInfo;
+  steadiness: CpuSteadiness;
+  plan: BenchPlan;
+  cases: CaseResult[];
+  memory: MemoryResult[];
+  startup: StartupResult;
+  /** Time spent waiting for other programs to stop using the CPU. */
+  quietWaitSeconds: number;
+  totalSeconds: number;
+}

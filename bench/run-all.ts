@@ -1,0 +1,96 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ModelSession } from '../src/main/inference/model-session.js';
+import { REPO_ROOT } from '../test/helpers/paths.js';
+import { startBenchHost } from './bench-host.js';
+import { measureCase } from './case-measurement.js';
+import { measureCpuSteadiness } from './cpu-steadiness.js';
+import { makeBenchImages, SOURCE_PHOTO, type BenchImage } from './images.js';
+import { describeMachine } from './machine.js';
+import { inputSize, loadBenchModels, type BenchModel } from './models.js';
+import { QuietMachine } from './quiet-machine.js';
+import { renderReport } from './report.js';
+import type { BenchPlan, BenchResults, CaseResult, MemoryResult } from './results.js';
+import { measureStartup } from './startup.js';
+import { checkTargets } from './targets.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
+
+/** Sized to keep the whole run to about four minutes on two cores (plus any wait for a quiet machine). */
+const PLAN: BenchPlan = {
+  floorWarmUp: 20,
+  floorIterations: 300,
+  floorConcurrency: 8,
+  httpConcurrencies: [1, 8, 32],
+  httpSeconds: 8,
+  httpWarmUpSeconds: 2,
+  pairedBlocks: 4,
+  startupRuns: 3,
+  sourcePhoto: SOURCE_PHOTO,
+  quietThresholdPercent: 15,
+  quietBudgetSeconds: 90,
+};
+
+const REPORT_FILE = join(REPO_ROOT, 'docs', 'benchmarks.md');
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const quiet = new QuietMachine(PLAN.quietThresholdPercent, PLAN.quietBudgetSeconds * 1000);
+  const machine = describeMachine();
+  const imageDir = await makeTempDir('litecnn-bench-images-');
+  try {
+    await quiet.wait();
+    progress('CPU steadiness probe');
+    const steadiness = await measureCpuSteadiness();
+    const images = await makeBenchImages(imageDir);
+    const models = await loadBenchModels();
+    const cases: CaseResult[] = [];
+    const memory: MemoryResult[] = [];
+    for (const model of models) {
+      const measured = await measureModel(model, images, quiet);
+      cases.push(...measured.cases);
+      memory.push(measured.memory);
+    }
+    await quiet.wait();
+    progress(`start-up of litecnn serve, ${PLAN.startupRuns} runs`);
+    const startup = await measureStartup(PLAN.startupRuns);
+    const results: BenchResults = { machine, steadiness, plan: PLAN, cases, memory, startup, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };
+    const report = renderReport(results, checkTargets(cases));
+    await mkdir(join(REPO_ROOT, 'docs'), { recursive: true });
+    await writeFile(REPORT_FILE, report);
+    process.stdout.write(`${report}\nWritten to ${REPORT_FILE}\n`);
+  } finally {
+    await removeDir(imageDir);
+  }
+}
+
+/** One model: a session in this process for the floor, and a host whose slots serve the same model. */
+async function measureModel(model: BenchModel, images: readonly BenchImage[], quiet: QuietMachine): Promise<{ cases: CaseResult[]; memory: MemoryResult }> {
+  progress(`${model.name}: loading the session and starting a host`);
+  const session = await ModelSession.load(model.bundle, model.description);
+  const bench = await startBenchHost(model).catch(async (error: unknown) => {
+    await session.release();
+    throw error;
+  });
+  try {
+    const idleRss = await bench.slotRss();
+    const cases: CaseResult[] = [];
+    for (const image of images) {
+      const measured = await measureCase({ session, slotUrl: bench.url, slotPid: bench.pid }, image, PLAN, quiet, (step) => progress(`${model.name} on ${image.name}: ${step}`));
+      cases.push({ model: model.name, modelInput: inputSize(model), image: image.name, imageBytes: image.bytes.length, ...measured });
+    }
+    return { cases, memory: { model: model.name, idleRss, afterLoadRss: await bench.slotRss() } };
+  } finally {
+    await bench.stop();
+    await session.release();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import type { CaseResult } from './results.js';
+
+/** p50 over HTTP at concurrency 1 may be at most this many times the in-process p50. */
+export const MAX_LATENCY_RATIO = 1.1;
+/** Requests/s over HTTP at concurrency 8 must be at least this share of the in-process maximum. */
+export const MIN_THROUGHPUT_RATIO = 0.9;
+export const LATENCY_CONNECTIONS = 1;
+export const THROUGHPUT_CONNECTIONS = 8;
+
+/** One target checked on one case. */
+export interface TargetCheck {
+  model: string;
+  image: string;
+  name: string;
+  /** The two figures compared, for the reader. */
+  compared: string;
+  measured: number;
+  target: string;
+  pass: boolean;
+  /** The most CPU other programs used during the measurements compared (% of one core). */
+  otherCpuPercent: number | null;
+}
+
+function mostOther(...values: (number | null)[]): number | null {
+  const known = values.filter((value): value is number => value !== null);
+  return known.length === 0 ? null : Math.max(...known);
+}
+
+/** Checks the latency and throughput ratios, and that no HTTP run got a non-2xx answer or an error. */
+export function checkTargets(cases: readonly CaseResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const c of cases) {
+    const atOne = c.http.find((run) => run.connections === LATENCY_CONNECTIONS);
+    const atEight = c.http.find((run) => run.connections === THROUGHPUT_CONNECTIONS);
+    if (atOne) {
+      const ratio = atOne.latency.p50 / c.floor.latency.p50;
+      const otherCpuPercent = mostOther(c.floor.sequentialCpu.otherPercent, atOne.cpu.otherPercent);
+      checks.push({ model: c.model, image: c.image, name: `p50 c=${LATENCY_CONNECTIONS} / floor p50`, compared: `${atOne.latency.p50.toFixed(2)} / ${c.floor.latency.p50.toFixed(2)} ms`, measured: ratio, target: `<= ${MAX_LATENCY_RATIO.toFixed(2)}x`, pass: ratio <= MAX_LATENCY_RATIO, otherCpuPercent });
+    }
+    if (atEight) {
+      const ratio = atEight.requestsPerSecond / c.floor.maxThroughput;
+      const otherCpuPercent = mostOther(c.floor.throughputCpu.otherPercent, atEight.cpu.otherPercent);
+      checks.push({ model: c.model, image: c.image, name: `req/s c=${THROUGHPUT_CONNECTIONS} / floor max req/s`, compared: `${atEight.requestsPerSecond.toFixed(1)} / ${c.floor.maxThroughput.toFixed(1)} req/s`, measured: ratio, target: `>= ${MIN_THROUGHPUT_RATIO.toFixed(2)}x`, pass: ratio >= MIN_THROUGHPUT_RATIO, otherCpuPercent });
+    }
+    const failures = c.http.reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0);
+    checks.push({ model: c.model, image: c.image, name: 'non-2xx + errors + timeouts, all runs', compared: `${c.http.reduce((sum, run) => sum + run.latency.samples, 0)} answers`, measured: failures, target: '= 0', pass: failures === 0, otherCpuPercent: null });
+  }
+  return checks;
+}
