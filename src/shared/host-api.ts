@@ -48,3 +48,26 @@ export type HostEvent =
   | { type: 'progress'; data: ReleaseProgress | null }
   | { type: 'history'; data: HistoryEntry }
   | { type: 'watch'; data: WatchStatus };
+
+/** One log line as the dashboard shows it. */
+export interface LogLine {
+  time: string;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** One image through both slots, as the dashboard's compare view shows it. */
+export interface CompareResult {
+  asis: import('./slot-api.js').PredictResponse | { error: ErrorBody['error'] };
+  tobe: import('./slot-api.js').PredictResponse | { error: ErrorBody['error'] };
+  /** Whether both slots' top-1 labels are the same; null when a slot gave no answer. */
+  agree: boolean | null;
+}
+
+/** The answer of `PUT /api/settings`. */
+export interface SettingsUpdate {
+  settings: import('./settings.js').Settings;
+  /** Changed keys that take effect only when a slot (or the host) restarts. */
+  restartNeeded: string[];
+}

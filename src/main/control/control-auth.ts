@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { LiteCnnError } from '../errors.js';
 
 /**
- * Guards every control API request: the per-launch token must come as `Authorization: Bearer`,
- * and the Host header must name this loopback server (a DNS-rebinding page cannot send that).
+ * Guards the control server: every request's Host header must name this loopback server (a
+ * DNS-rebinding page cannot send that), and every `/api/` request needs the per-launch token as
+ * `Authorization: Bearer`. Being a header, not a cookie, the token is never sent by a page on
+ * another origin, so the API is CSRF-safe. The dashboard's static files need no token.
  */
 export function requireControlAuth(app: FastifyInstance, token: string, port: () => number): void {
   const expected = digest(token);
@@ -14,6 +16,7 @@ export function requireControlAuth(app: FastifyInstance, token: string, port: ()
     if (!allowedHosts.has(host.toLowerCase())) {
       throw new LiteCnnError('FORBIDDEN_HOST', `Host "${host}" is not allowed; the control API answers only on 127.0.0.1:${port()} or localhost:${port()}.`, { httpStatus: 403 });
     }
+    if (!request.url.startsWith('/api/')) return;
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!given || !timingSafeEqual(digest(given), expected)) {

@@ -1,12 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { SLOT_ACTIONS, type HostEvent, type HostStatus, type SlotAction } from '../../shared/host-api.js';
+import { SLOT_ACTIONS, type CompareResult, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GpuCheck, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireControlAuth } from './control-auth.js';
-import { streamEvents } from './event-stream.js';
+import { endEventStreams, streamEvents } from './event-stream.js';
+import { serveDashboard } from './dashboard-files.js';
+import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from '../slot/upload-image.js';
+import type { Settings } from '../../shared/settings.js';
 
 /** What the control API drives; the host implements it. */
 export interface HostController {
@@ -21,6 +24,10 @@ export interface HostController {
   gpuCheck(): Promise<GpuCheck>;
   gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }>;
   gpuTrust(fingerprint: string): Promise<{ hostKey: string }>;
+  compare(image: Uint8Array): Promise<CompareResult>;
+  logs(component: string, count: number): Promise<LogLine[]>;
+  readonly settings: Settings;
+  updateSettings(change: Partial<Settings>): SettingsUpdate;
   on(event: 'event', listener: (event: HostEvent) => void): unknown;
   off(event: 'event', listener: (event: HostEvent) => void): unknown;
 }
@@ -32,7 +39,7 @@ const trigger = { enum: ['cli', 'app', 'api'] } as const;
  * history, the watcher, the GPU server, and a live event stream. Every request needs the
  * per-launch token.
  */
-export function buildControlServer(controller: HostController, token: string, logger: Logger): FastifyInstance {
+export function buildControlServer(controller: HostController, token: string, logger: Logger, options: { maxUploadBytes: number }): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
   useErrorReplies(app, logger);
   requireControlAuth(app, token, () => {
@@ -88,6 +95,24 @@ export function buildControlServer(controller: HostController, token: string, lo
   }, async (request) => controller.gpuTrust(request.body.fingerprint));
 
   app.get('/api/events', (request, reply) => streamEvents(controller, request, reply));
+  app.addHook('preClose', async () => endEventStreams());
 
+  app.get<{ Params: { component: string }; Querystring: { lines?: number } }>('/api/logs/:component', {
+    schema: { querystring: { type: 'object', properties: { lines: { type: 'integer', minimum: 1, maximum: 1000 } } } },
+  }, async (request) => controller.logs(request.params.component, request.query.lines ?? 100));
+
+  app.get('/api/settings', async () => controller.settings);
+
+  app.put<{ Body: Partial<Settings> }>('/api/settings', {
+    schema: { body: { type: 'object' } },
+  }, async (request) => controller.updateSettings(request.body));
+
+  void app.register(async (images) => {
+    // The dashboard's compare view sends each dropped image as the raw body.
+    images.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done));
+    images.post('/api/compare', async (request) => controller.compare(uploadedImage(request)));
+  });
+
+  serveDashboard(app);
   return app;
 }

@@ -4,6 +4,15 @@ import type { HostController } from './control-server.js';
 
 const KEEPALIVE_MS = 15_000;
 
+/** Open event streams, so closing the server can end them (they never end by themselves). */
+const openStreams = new Set<FastifyReply['raw']>();
+
+/** Ends every open event stream; the server's close waits for them otherwise. */
+export function endEventStreams(): void {
+  for (const stream of openStreams) stream.end();
+  openStreams.clear();
+}
+
 /** Sends host events as server-sent events (`event: <type>`, `data: <json>`) until the client leaves. */
 export function streamEvents(controller: Pick<HostController, 'on' | 'off'>, request: FastifyRequest, reply: FastifyReply): void {
   reply.hijack();
@@ -15,8 +24,10 @@ export function streamEvents(controller: Pick<HostController, 'on' | 'off'>, req
   };
   const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
   controller.on('event', send);
+  openStreams.add(out);
   request.raw.on('close', () => {
     clearInterval(keepalive);
     controller.off('event', send);
+    openStreams.delete(out);
   });
 }

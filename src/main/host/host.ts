@@ -8,19 +8,24 @@ import { buildControlServer, type HostController } from '../control/control-serv
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
 import { LiteCnnError, isErrnoError } from '../errors.js';
 import { createFileLogger } from '../logging/log-files.js';
-import type { Settings } from '../settings/settings-schema.js';
+import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { SlotSupervisor, type SlotStateChange } from '../slot/slot-supervisor.js';
 import { prepareDataDir, slotBundleFile, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
 import { SLOT_ROLES, slotPort } from './slot-roles.js';
 import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
-import type { HostEvent } from '../../shared/host-api.js';
+import type { CompareResult, HostEvent, LogLine, SettingsUpdate } from '../../shared/host-api.js';
+import { compareOnSlots } from './compare-slots.js';
+import { logComponent, parseLogLine, recentLogLines } from '../logging/log-reader.js';
 import type { DeployResult, GpuCheck, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import { DeployWatcher } from '../deploy/deploy-watcher.js';
 import { checkGpuServer, confirmHostKey, presentedHostKey } from '../gpu/gpu-check.js';
 import { ReleaseManager } from '../release/release-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+
+/** Settings a running slot or the control API read only when they start. */
+const RESTART_SETTINGS = new Set<keyof Settings>(['host', 'asisPort', 'tobePort', 'controlPort', 'maxUploadBytes', 'maxInputPixels', 'logLevel']);
 
 /** What a host is started with. */
 export interface HostOptions {
@@ -115,7 +120,7 @@ export class Host extends EventEmitter implements HostController {
       ...(this.#options.watcherFirstCheckDelayMs !== undefined ? { firstCheckDelayMs: this.#options.watcherFirstCheckDelayMs } : {}),
     });
     this.#watcher.on('status', () => this.#publish({ type: 'watch', data: this.watchStatus() }));
-    this.#control = buildControlServer(this, this.#token, this.#logger);
+    this.#control = buildControlServer(this, this.#token, this.#logger, { maxUploadBytes: this.settings.maxUploadBytes });
     try {
       this.#controlUrl = await this.#control.listen({ host: '127.0.0.1', port: this.settings.controlPort });
     } catch (error) {
@@ -213,6 +218,40 @@ export class Host extends EventEmitter implements HostController {
 
   #publish(event: HostEvent): void {
     this.emit('event', event);
+  }
+
+  /** One image through both slots side by side. */
+  async compare(image: Uint8Array): Promise<CompareResult> {
+    const [asis, tobe] = await Promise.all([this.slots.asis.status(), this.slots.tobe.status()]);
+    return compareOnSlots(image, { asis: asis.url, tobe: tobe.url });
+  }
+
+  /** Recent lines of a slot's (or the host's) log. */
+  async logs(component: string, count: number): Promise<LogLine[]> {
+    const { lines } = await recentLogLines(this.dataDir, logComponent(component), count);
+    return lines.flatMap((line) => parseLogLine(line) ?? []);
+  }
+
+  /** The URL that opens the dashboard, token included (in the fragment, which browsers never send). */
+  get dashboardUrl(): string {
+    return `${this.#controlUrl}/#token=${this.#token}`;
+  }
+
+  /**
+   * Changes settings (validated, saved); applies at once what can be, and names what takes
+   * effect only when a slot restarts (ports, address, limits, log level).
+   */
+  updateSettings(change: Partial<Settings>): SettingsUpdate {
+    const restartNeeded: string[] = [];
+    for (const [key, value] of Object.entries(checkSettingsChange(change)) as [keyof Settings, Settings[keyof Settings]][]) {
+      if (!(key in this.settings)) throw new LiteCnnError('SETTINGS_INVALID', `Unknown setting "${key}".`, { subject: key, httpStatus: 400 });
+      if (this.settings[key] === value) continue;
+      this.#options.store?.set(key, value as never);
+      (this.settings as unknown as Record<string, unknown>)[key] = value;
+      if (RESTART_SETTINGS.has(key)) restartNeeded.push(key);
+    }
+    this.#watcher?.settingsChanged();
+    return { settings: { ...this.settings }, restartNeeded };
   }
 
   /** Starts, stops or restarts the slots `target` names (see resolveSlotTargets). */

@@ -33,7 +33,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {
-    route.logLevel ??= requestLogLevel;
+    route.logLevel = requestLogLevel;
   });
   // While the server closes, answers end their keep-alive connection so close() is not held up.
   let closing = false;

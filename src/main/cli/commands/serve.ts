@@ -47,7 +47,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
       const status = await host.start();
-      process.stdout.write(banner(status, dataDir));
+      process.stdout.write(banner(status, dataDir, host.dashboardUrl));
       host.on('slot-state', ({ slot, state, error }: SlotStateChange) => {
         if (stopping) return;
         process.stdout.write(`[${new Date().toISOString()}] ${SLOT_TITLES[slot]} ${state}${error ? `: ${error.message}` : ''}\n`);
@@ -55,7 +55,7 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     });
 }
 
-function banner(status: HostStatus, dataDir: string): string {
+function banner(status: HostStatus, dataDir: string, dashboardUrl: string): string {
   const ready = status.slots.find((slot) => slot.url);
   return [
     `${PRODUCT_NAME} ${PRODUCT_VERSION}, data dir ${dataDir}`,
@@ -64,6 +64,8 @@ function banner(status: HostStatus, dataDir: string): string {
     '',
     ...status.slots.map((slot) => `${slot.title.padEnd(6)} ${slot.url ?? `not serving (${slot.state})`}`),
     `control ${status.host.controlUrl}  (token in ${controlFilePath(dataDir)})`,
+    '',
+    `Dashboard (open in any browser on this machine): ${dashboardUrl}`,
     '',
     ready ? `Try: curl -X POST ${ready.url}/predict -F "image=@photo.jpg"` : 'No slot is serving; see the errors above.',
     'Ctrl-C stops both servers.',

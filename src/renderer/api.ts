@@ -1,0 +1,100 @@
+import type { ErrorBody } from '../shared/errors.js';
+import type { CompareResult, HostEvent, HostStatus, LogLine, SettingsUpdate, SlotAction } from '../shared/host-api.js';
+import type { DeployResult, HistoryEntry, WatchStatus } from '../shared/release-api.js';
+import type { Settings } from '../shared/settings.js';
+import type { SlotId } from '../shared/slot-api.js';
+
+/** An API failure with the host's error code and its human message. */
+export class ApiError extends Error {
+  constructor(readonly code: string, message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/**
+ * The dashboard's only way to the host: its control API, with the per-launch token that came in
+ * the URL fragment (`#token=...`, never sent to any server) and is kept for this tab only.
+ */
+export class ControlApi {
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  /** Reads the token from the URL fragment (then removes it from the address bar) or this tab's storage. */
+  static fromLocation(): ControlApi | null {
+    const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+    if (fromHash) {
+      sessionStorage.setItem('litecnn-token', fromHash);
+      history.replaceState(null, '', location.pathname + location.hash.replace(/token=[^&]*&?/, '').replace(/^#$/, ''));
+    }
+    const token = fromHash ?? sessionStorage.getItem('litecnn-token');
+    return token ? new ControlApi(token) : null;
+  }
+
+  status(): Promise<HostStatus> { return this.#call('GET', '/api/status'); }
+  act(target: SlotId | 'all', action: SlotAction): Promise<HostStatus> { return this.#call('POST', `/api/slots/${target}/${action}`, {}); }
+  deploy(): Promise<DeployResult> { return this.#call('POST', '/api/deploy', { trigger: 'app' }); }
+  promote(): Promise<HistoryEntry> { return this.#call('POST', '/api/promote', { trigger: 'app' }); }
+  rollback(slot: SlotId): Promise<HistoryEntry> { return this.#call('POST', '/api/rollback', { slot, trigger: 'app' }); }
+  history(): Promise<HistoryEntry[]> { return this.#call('GET', '/api/history'); }
+  watch(enabled?: boolean): Promise<WatchStatus> { return enabled === undefined ? this.#call('GET', '/api/watch') : this.#call('POST', '/api/watch', { enabled }); }
+  logs(component: SlotId | 'host', lines = 50): Promise<LogLine[]> { return this.#call('GET', `/api/logs/${component}?lines=${lines}`); }
+  settings(): Promise<Settings> { return this.#call('GET', '/api/settings'); }
+  updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> { return this.#call('PUT', '/api/settings', change); }
+
+  /** One image through both slots. */
+  async compare(image: Blob): Promise<CompareResult> {
+    return this.#call('POST', '/api/compare', image, image.type.startsWith('image/') ? image.type : 'application/octet-stream');
+  }
+
+  /** Calls `onEvent` for every live host event; reconnects after a dropped connection. */
+  listen(onEvent: (event: HostEvent) => void, onConnection: (connected: boolean) => void): void {
+    const connect = async (): Promise<void> => {
+      try {
+        const response = await fetch('/api/events', { headers: this.#headers() });
+        if (!response.ok || !response.body) throw new Error(String(response.status));
+        onConnection(true);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          const messages = buffer.split('\n\n');
+          buffer = messages.pop() ?? '';
+          for (const message of messages) {
+            const type = /^event: (.+)$/m.exec(message)?.[1];
+            const data = /^data: (.*)$/m.exec(message)?.[1];
+            if (type && data !== undefined) onEvent({ type, data: JSON.parse(data) } as HostEvent);
+          }
+        }
+      } catch {
+        // reconnect below
+      }
+      onConnection(false);
+      setTimeout(() => void connect(), 2000);
+    };
+    void connect();
+  }
+
+  #headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.#token}` };
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const init: RequestInit = { method, headers: this.#headers() };
+    if (body !== undefined) {
+      init.body = body instanceof Blob ? body : JSON.stringify(body);
+      init.headers = { ...this.#headers(), 'content-type': contentType };
+    }
+    const response = await fetch(path, init);
+    const parsed = (await response.json().catch(() => null)) as T | ErrorBody | null;
+    if (!response.ok) {
+      const error = (parsed as ErrorBody | null)?.error;
+      throw new ApiError(error?.code ?? 'INTERNAL', error?.message ?? `HTTP ${response.status}`, response.status);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,72 @@
+import type { SettingsUpdate } from '../shared/host-api.js';
+import type { Settings } from '../shared/settings.js';
+import { h, replaceChildren } from './dom.js';
+import { language, setLanguage, t, type Language } from './i18n.js';
+
+type Field = { key: keyof Settings; label: string; kind: 'text' | 'number' | 'checkbox' | 'select'; options?: string[] };
+
+const FIELDS: Array<{ group: string; fields: Field[] }> = [
+  { group: 'Servers', fields: [
+    { key: 'host', label: 'Bind address', kind: 'text' },
+    { key: 'asisPort', label: 'AS-IS port', kind: 'number' },
+    { key: 'tobePort', label: 'TO-BE port', kind: 'number' },
+    { key: 'controlPort', label: 'Control port', kind: 'number' },
+    { key: 'maxUploadBytes', label: 'Max upload (bytes)', kind: 'number' },
+    { key: 'logLevel', label: 'Log level', kind: 'select', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+  ] },
+  { group: 'GPU server', fields: [
+    { key: 'gpuHost', label: 'Host or ~/.ssh/config alias', kind: 'text' },
+    { key: 'gpuPort', label: 'Port (0: from SSH config)', kind: 'number' },
+    { key: 'gpuUser', label: 'User', kind: 'text' },
+    { key: 'gpuKeyPath', label: 'Private key file', kind: 'text' },
+    { key: 'gpuUseAgent', label: 'Use ssh-agent', kind: 'checkbox' },
+    { key: 'gpuRunsDir', label: 'Runs folder', kind: 'text' },
+    { key: 'gpuHostKeyFingerprint', label: 'Pinned host key (SHA256:...)', kind: 'text' },
+    { key: 'pollIntervalMinutes', label: 'Check every (minutes)', kind: 'number' },
+    { key: 'autoDeploy', label: 'Auto-deploy', kind: 'checkbox' },
+    { key: 'historyLimit', label: 'Versions kept for rollback', kind: 'number' },
+  ] },
+];
+
+/** The Preferences view: every setting in one form, saved through the host (validated there). */
+export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void): void {
+  const note = h('p', { role: 'status', 'data-testid': 'preferences-message' });
+  const inputs = new Map<keyof Settings, HTMLInputElement | HTMLSelectElement>();
+  const fieldset = ({ group, fields }: (typeof FIELDS)[number]): HTMLElement => h('fieldset', {}, h('legend', {}, group), ...fields.map((field) => {
+    const id = `pref-${field.key}`;
+    const value = settings[field.key];
+    const input = field.kind === 'select'
+      ? h('select', { id }, ...(field.options ?? []).map((option) => h('option', { value: option, selected: option === value }, option)))
+      : h('input', { id, type: field.kind, ...(field.kind === 'checkbox' ? { checked: Boolean(value) } : { value: String(value) }) });
+    inputs.set(field.key, input);
+    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input);
+  }));
+  const languagePicker = h('select', { id: 'pref-language', onchange: (event) => {
+    setLanguage((event.target as HTMLSelectElement).value as Language);
+    onLanguage();
+  } }, h('option', { value: 'ko', selected: language() === 'ko' }, '한국어'), h('option', { value: 'en', selected: language() === 'en' }, 'English'));
+  const form = h('form', { class: 'preferences', onsubmit: (event) => {
+    event.preventDefault();
+    const change: Partial<Record<keyof Settings, unknown>> = {};
+    for (const [key, input] of inputs) {
+      const value = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input instanceof HTMLInputElement && input.type === 'number' ? Number(input.value) : input.value;
+      if (value !== settings[key]) change[key] = value;
+    }
+    save(change as Partial<Settings>).then(
+      (update) => {
+        Object.assign(settings, update.settings);
+        note.className = 'ok';
+        note.textContent = `${t('saved')}${update.restartNeeded.length ? ` ${t('restartNeeded')} ${update.restartNeeded.join(', ')}` : ''}`;
+      },
+      (error: Error) => {
+        note.className = 'error';
+        note.textContent = error.message;
+      },
+    );
+  } },
+  ...FIELDS.map(fieldset),
+  h('fieldset', {}, h('legend', {}, 'Dashboard'), h('div', { class: 'field' }, h('label', { for: 'pref-language' }, 'Language / 언어'), languagePicker)),
+  h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('save'))),
+  note);
+  replaceChildren(container, h('h2', {}, t('preferences')), form);
+}

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium, watchPageErrors } from '../helpers/browser.js';
+import { gpuSettings } from '../helpers/gpu-host.js';
+import { fixtureImage } from '../helpers/paths.js';
+import { startTestHost } from '../helpers/running-host.js';
+import { startTestSshd } from '../helpers/sshd.js';
+import { liteCnnRun, publishRun } from '../helpers/training-runs.js';
+
+const sshd = await startTestSshd();
+await publishRun(sshd.runsDir, 'run-e2e', liteCnnRun(51));
+const { host } = await startTestHost(gpuSettings(sshd));
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+const pageErrors = watchPageErrors(page);
+const screenshots = process.env.LITECNN_SCREENSHOTS_DIR;
+
+/** Saves a screenshot of the current state when refreshing the docs (npm run screenshots). */
+async function snapshot(name: string): Promise<void> {
+  if (!screenshots) return;
+  await mkdir(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Drops files on the compare zone the way a user's drag and drop does. */
+async function drop(files: Array<{ name: string; type: string; bytes: Buffer }>): Promise<void> {
+  const list = JSON.stringify(files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') })));
+  // Runs in the page (DOM types are not part of this Node program).
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const transfer = new DataTransfer();
+    for (const file of ${list}) transfer.items.add(new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, { type: file.type }));
+    return transfer;
+  })()`);
+  await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
+}
+
+async function photo(name: string): Promise<{ name: string; type: string; bytes: Buffer }> {
+  return { name, type: name.endsWith('.png') ? 'image/png' : 'image/jpeg', bytes: await readFile(fixtureImage(name)) };
+}
+
+async function cardText(page: Page, slot: 'asis' | 'tobe'): Promise<string> {
+  return page.locator(`[data-slot=${slot}]`).innerText();
+}
+
+test('the dashboard opens with both slots ready', async () => {
+  await page.goto(host.dashboardUrl);
+  await page.getByTestId('state-asis').filter({ hasText: 'ready' }).waitFor();
+  await page.getByTestId('state-tobe').filter({ hasText: 'ready' }).waitFor();
+  await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
+  assert.match(await cardText(page, 'asis'), /litecnn-pets 1\.0\.0/);
+  assert.match(await cardText(page, 'tobe'), /litecnn-pets 2\.0\.0-exp\.1/);
+  assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+  await snapshot('1-dashboard');
+});
+
+test('dropping a real photo shows both predictions side by side with latencies and agreement', async () => {
+  await drop([await photo('dog-golden-retriever.jpg')]);
+  await page.getByTestId('agreement').waitFor();
+  for (const slot of ['asis', 'tobe'] as const) {
+    const answer = await page.getByTestId(`answer-${slot}`).innerText();
+    assert.match(answer, /\d+\.\d ms/, `${slot} latency`);
+    assert.equal(await page.getByTestId(`answer-${slot}`).locator('ol.predictions li').count(), 5);
+    assert.match(answer, /\d+\.\d%/);
+  }
+  assert.match(await page.getByTestId('agreement').innerText(), /Agree|Disagree/);
+  await snapshot('2-compare');
+});
+
+test('several photos give a table with the agreement rate; a text file gives a clear message', async () => {
+  await drop([await photo('cat-persian.jpg'), await photo('other-banana.jpg'), await photo('cat-chelsea-tabby.png'), { name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('not a picture') }]);
+  await page.getByTestId('compare-table').waitFor();
+  assert.equal(await page.getByTestId('compare-table').locator('tbody tr').count(), 3);
+  assert.match(await page.getByTestId('agreement-rate').innerText(), /Agreement: \d\/3/);
+  assert.match(await page.getByTestId('not-an-image').innerText(), /notes\.txt is not an image/);
+  await snapshot('3-compare-many');
+  await drop([{ name: 'readme.md', type: 'text/markdown', bytes: Buffer.from('# hi') }]);
+  await page.getByTestId('not-an-image').filter({ hasText: 'readme.md' }).waitFor();
+  assert.equal(await page.getByTestId('compare-table').count(), 0, 'no broken result view');
+});
+
+test('stopping TO-BE shows it stopped while AS-IS still predicts; starting it brings it back', async () => {
+  await page.click('[data-action=stop-tobe]');
+  await page.getByTestId('state-tobe').filter({ hasText: 'stopped' }).waitFor();
+  await drop([await photo('dog-siberian-husky.jpg')]);
+  await page.getByTestId('answer-asis').locator('ol.predictions li').first().waitFor();
+  assert.match(await page.getByTestId('answer-tobe').innerText(), /not serving/);
+  await snapshot('4-tobe-stopped');
+  await page.click('[data-action=start-tobe]');
+  await page.getByTestId('state-tobe').filter({ hasText: 'ready' }).waitFor();
+});
+
+test('Deploy now shows live progress and then TO-BE serves the new run', async () => {
+  const sawProgress = page.getByTestId('release-progress').waitFor({ timeout: 30_000 });
+  await page.click('[data-action=deploy]');
+  await sawProgress;
+  assert.match(await page.getByTestId('release-progress').innerText(), /deploy TO-BE: \w+/);
+  await page.locator('[data-slot=tobe]').filter({ hasText: 'run-e2e' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('release-message').filter({ hasText: 'Deployed run run-e2e' }).waitFor();
+  assert.match(await page.getByTestId('history').innerText(), /deploy TO-BE run-e2e .* app · success/);
+  await snapshot('5-deployed');
+});
+
+test('Promote asks first, then AS-IS serves TO-BE\'s model; Rollback brings it back', async () => {
+  await page.click('[data-action=promote]');
+  const dialog = page.getByTestId('confirm-dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /TO-BE litecnn-pets run-e2e → AS-IS \(litecnn-pets 1\.0\.0\)/);
+  await snapshot('6-promote-confirm');
+  await page.getByTestId('confirm').click();
+  await page.locator('[data-slot=asis]').filter({ hasText: 'run-e2e' }).waitFor({ timeout: 30_000 });
+  await page.click('[data-action=rollback-asis]');
+  await page.getByTestId('confirm').click();
+  await page.locator('[data-slot=asis]').filter({ hasText: 'litecnn-pets 1.0.0' }).waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('history').innerText(), /rollback AS-IS 1\.0\.0/);
+  await snapshot('7-rolled-back');
+});
+
+test('the language switches to Korean and back; dark theme applies', async () => {
+  await page.click('[data-action=language]');
+  await page.getByTestId('state-asis').filter({ hasText: '준비됨' }).waitFor();
+  assert.match(await page.locator('[data-action=deploy]').innerText(), /지금 배포/);
+  await page.click('[data-action=theme]');
+  assert.ok(['dark', 'light'].includes(await page.evaluate<string>('document.documentElement.dataset.theme ?? ""')));
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await snapshot('8-korean');
+  await page.click('[data-action=language]');
+  await page.getByTestId('state-asis').filter({ hasText: 'ready' }).waitFor();
+});
+
+test('everything is reachable by keyboard and fits 800x600', async () => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  const focused = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    focused.add(await page.evaluate<string>(`document.activeElement?.getAttribute('data-action') ?? document.activeElement?.getAttribute('data-testid') ?? ''`));
+  }
+  for (const action of ['stop-asis', 'deploy', 'promote', 'language']) assert.ok(focused.has(action), `${action} is reachable by Tab`);
+  assert.ok(focused.has('drop-zone'), 'the drop zone is reachable by Tab');
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+  assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (overflow ${overflow})`);
+  await page.setViewportSize({ width: 1100, height: 900 });
+});
+
+test('the preferences view saves settings through the host, validated', async () => {
+  await page.goto(`${new URL(host.dashboardUrl).origin}/#preferences`);
+  await page.locator('#pref-historyLimit').fill('12');
+  await page.click('form.preferences button[type=submit]');
+  await page.getByTestId('preferences-message').filter({ hasText: 'Saved' }).waitFor();
+  assert.equal(host.settings.historyLimit, 12);
+  await page.locator('#pref-gpuHostKeyFingerprint').fill('not-a-fingerprint');
+  await page.click('form.preferences button[type=submit]');
+  await page.getByTestId('preferences-message').filter({ hasText: 'gpuHostKeyFingerprint' }).waitFor();
+  assert.equal(host.settings.gpuHostKeyFingerprint, sshd.hostKeyFingerprint, 'an invalid value is refused');
+  await snapshot('9-preferences');
+});
+
+test('no script error or CSP violation happened', () => {
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the page is served with a strict CSP; the API needs the token and the right Host', async () => {
+  const origin = new URL(host.dashboardUrl).origin;
+  const page = await fetch(`${origin}/`);
+  assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'/);
+  assert.equal(page.headers.get('access-control-allow-origin'), null, 'no CORS');
+  assert.equal((await fetch(`${origin}/api/status`)).status, 401);
+  const { request } = await import('node:http');
+  const status = await new Promise<number>((resolve) => {
+    request(`${origin}/api/status`, { headers: { host: 'evil.example:80', authorization: `Bearer ${host.controlToken}` } }, (response) => resolve(response.statusCode ?? 0)).end();
+  });
+  assert.equal(status, 403, 'a DNS-rebinding Host header is refused');
+});
