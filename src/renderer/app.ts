@@ -16,7 +16,7 @@ interface DashboardState extends ReleaseView {
   connected: boolean;
 }
 
-const state: DashboardState = { status: null, watch: null, progress: null, history: [], message: null, connected: false };
+const state: DashboardState = { status: null, watch: null, progress: null, history: [], message: null, gpu: null, connected: false };
 const api = ControlApi.fromLocation();
 const root = document.getElementById('app')!;
 
@@ -85,7 +85,7 @@ function renderSlots(): void {
 }
 
 function renderRelease(): void {
-  if (releasePanel?.isConnected) renderReleasePanel(releasePanel, state, { deploy, promote, rollback, setAutoDeploy });
+  if (releasePanel?.isConnected) renderReleasePanel(releasePanel, state, { deploy, promote, rollback, setAutoDeploy, checkGpu });
 }
 
 function onEvent(event: HostEvent): void {
@@ -116,6 +116,7 @@ async function refreshAll(): Promise<void> {
   state.history = [...history];
   renderSlots();
   renderRelease();
+  if (watch?.configured && state.gpu === null) checkGpu();
 }
 
 async function refreshStatus(): Promise<void> {
@@ -147,6 +148,13 @@ async function promote(): Promise<void> {
 async function rollback(slot: SlotId): Promise<void> {
   if (!(await confirmDialog(t('confirmRollback'), [slot === 'asis' ? 'AS-IS' : 'TO-BE']))) return;
   await run(() => api!.rollback(slot).then((entry) => `${entry.action} ${entry.to?.version ?? ''}`));
+}
+
+function checkGpu(): void {
+  void api!.gpu().then(
+    (gpu) => (state.gpu = gpu),
+    (error: Error) => (state.gpu = { error: error.message }),
+  ).then(renderRelease);
 }
 
 function setAutoDeploy(enabled: boolean): void {

@@ -1,4 +1,4 @@
-import type { HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
+import type { GpuCheck, HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
 import type { HostStatus } from '../shared/host-api.js';
 import { SLOT_TITLES } from '../shared/slot-api.js';
 import { h, replaceChildren } from './dom.js';
@@ -12,6 +12,8 @@ export interface ReleaseView {
   progress: ReleaseProgress | null;
   history: HistoryEntry[];
   message: { text: string; error: boolean } | null;
+  /** The last GPU server check: reachable with its newest run, or why not. */
+  gpu: GpuCheck | { error: string } | null;
 }
 
 /** What its buttons do. */
@@ -20,6 +22,7 @@ export interface ReleaseActions {
   promote(): void;
   rollback(slot: 'asis' | 'tobe'): void;
   setAutoDeploy(enabled: boolean): void;
+  checkGpu(): void;
 }
 
 /** The release panel: GPU watcher, deploy with live progress, promote, rollback and history. */
@@ -30,7 +33,8 @@ export function renderReleasePanel(container: HTMLElement, view: ReleaseView, ac
   replaceChildren(container,
     h('h2', {}, t('release')),
     h('dl', { class: 'watch' },
-      h('div', { class: 'row' }, h('dt', {}, t('gpuServer')), h('dd', {}, watch?.configured ? `${watch.intervalMinutes} min` : t('notConfigured'))),
+      h('div', { class: 'row' }, h('dt', {}, t('gpuServer')), h('dd', { 'data-testid': 'gpu-status' }, watch?.configured ? gpuLine(view.gpu) : t('notConfigured'))),
+      h('div', { class: 'row' }, h('dt', {}, t('newestRun')), h('dd', { 'data-testid': 'newest-run' }, newestRun(view.gpu))),
       h('div', { class: 'row' }, h('dt', {}, t('lastCheck')), h('dd', { 'data-testid': 'last-check' }, watch?.lastCheck ? `${formatTime(watch.lastCheck.at)}: ${watch.lastCheck.message}` : t('never'))),
       h('div', { class: 'row' }, h('dt', {}, t('nextCheck')), h('dd', { class: 'countdown', 'data-next': watch?.nextCheckAt ?? '' }, countdown(watch?.nextCheckAt ?? null))),
     ),
@@ -39,6 +43,7 @@ export function renderReleasePanel(container: HTMLElement, view: ReleaseView, ac
       ` ${t('autoDeploy')}`,
     ),
     h('div', { class: 'buttons' },
+      h('button', { type: 'button', disabled: !watch?.configured, onclick: actions.checkGpu, 'data-action': 'check-gpu' }, t('checkGpu')),
       h('button', { type: 'button', class: 'primary', disabled: busy || !watch?.configured, onclick: actions.deploy, 'data-action': 'deploy' }, t('deployNow')),
       h('button', { type: 'button', disabled: busy || !tobeReady, onclick: actions.promote, 'data-action': 'promote' }, t('promote')),
       h('button', { type: 'button', disabled: busy, onclick: () => actions.rollback('tobe'), 'data-action': 'rollback-tobe' }, t('rollbackTobe')),
@@ -49,6 +54,18 @@ export function renderReleasePanel(container: HTMLElement, view: ReleaseView, ac
     h('h3', {}, t('history')),
     view.history.length === 0 ? h('p', { class: 'muted' }, t('noHistory')) : h('ol', { class: 'history', 'data-testid': 'history' }, ...view.history.slice(0, 20).map(historyRow)),
   );
+}
+
+function gpuLine(gpu: ReleaseView['gpu']): string {
+  if (!gpu) return '-';
+  if ('error' in gpu) return gpu.error;
+  return `${t('reachable')}: ${gpu.target} (${gpu.completeRuns} runs)`;
+}
+
+function newestRun(gpu: ReleaseView['gpu']): string {
+  if (!gpu || 'error' in gpu || !gpu.newestRun) return '-';
+  const metrics = gpu.newestRun.metrics ? ` · ${Object.entries(gpu.newestRun.metrics).map(([k, v]) => `${k} ${String(v)}`).join(', ')}` : '';
+  return `${gpu.newestRun.id} (${formatTime(gpu.newestRun.completedAt)})${metrics}`;
 }
 
 function progressBar(progress: ReleaseProgress): HTMLElement {

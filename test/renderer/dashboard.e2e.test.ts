@@ -53,6 +53,9 @@ test('the dashboard opens with both slots ready', async () => {
   assert.match(await cardText(page, 'asis'), /litecnn-pets 1\.0\.0/);
   assert.match(await cardText(page, 'tobe'), /litecnn-pets 2\.0\.0-exp\.1/);
   assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+  await page.getByTestId('newest-run').filter({ hasText: 'run-e2e' }).waitFor();
+  assert.match(await page.getByTestId('newest-run').innerText(), /val_accuracy 0\.\d+/);
+  assert.match(await page.getByTestId('gpu-status').innerText(), /reachable: .*@127\.0\.0\.1:\d+ \(1 runs\)/);
   await snapshot('1-dashboard');
 });
 
