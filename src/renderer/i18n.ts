@@ -1,5 +1,6 @@
-/** The dashboard's two languages. */
-export type Language = 'ko' | 'en';
+import type { Language } from '../shared/language.js';
+
+export type { Language };
 
 const en = {
   title: 'LiteCNN Dual',

@@ -22,6 +22,17 @@ export function slotLineage(entries: HistoryEntry[], slot: SlotId): VersionRef[]
   return stack;
 }
 
+/**
+ * Where a plain rollback goes: the version the slot served before the current one. When the
+ * slot's file was changed by hand outside history, that is the newest recorded version.
+ */
+export function previousVersion(entries: HistoryEntry[], slot: SlotId, isCurrent: (version: VersionRef) => boolean): VersionRef | undefined {
+  const lineage = slotLineage(entries, slot);
+  const top = lineage.at(-1);
+  if (top && !isCurrent(top)) return top;
+  return lineage.at(-2);
+}
+
 /** Every distinct version a slot has served or been offered, newest first. */
 export function knownVersions(entries: HistoryEntry[], slot: SlotId): VersionRef[] {
   const seen = new Map<string, VersionRef>();

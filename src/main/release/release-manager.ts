@@ -16,7 +16,7 @@ import type { Settings } from '../settings/settings-schema.js';
 import { faultPoint } from './fault-points.js';
 import { HistoryLog } from './history-log.js';
 import { ReleaseJournal, type PendingRelease } from './release-journal.js';
-import { knownVersions, slotLineage } from './release-lineage.js';
+import { knownVersions, previousVersion } from './release-lineage.js';
 import { ReleaseStateFile } from './release-state.js';
 import { VersionArchive } from './version-archive.js';
 import { checkReleaseTag, nextReleaseTag } from './version-tags.js';
@@ -139,7 +139,7 @@ export class ReleaseManager extends EventEmitter {
       const { slot } = options;
       const entries = await this.history.entries();
       const current = await this.#currentRef(slot);
-      const target = options.to === undefined ? previousVersion(entries, slot, current) : namedVersion(entries, slot, options.to);
+      const target = options.to === undefined ? previousVersion(entries, slot, (v) => v.bundleSha256 === current?.bundleSha256) : namedVersion(entries, slot, options.to);
       if (!target) {
         throw new LiteCnnError('ROLLBACK_NO_TARGET', options.to === undefined
           ? `${SLOT_TITLES[slot]} has no earlier version to roll back to.`
@@ -312,13 +312,6 @@ function refOf(bytes: Buffer, subject: string, runId?: string): VersionRef {
   const { manifest } = decodeBundle(bytes, subject);
   const run = runId ?? manifest.source.runId;
   return { version: manifest.version, sha256: manifest.onnx.sha256, bundleSha256: sha256Hex(bytes), ...(run ? { runId: run } : {}) };
-}
-
-function previousVersion(entries: HistoryEntry[], slot: SlotId, current: VersionRef | undefined): VersionRef | undefined {
-  const lineage = slotLineage(entries, slot);
-  const top = lineage.at(-1);
-  if (top && current && top.bundleSha256 !== current.bundleSha256) return top;
-  return lineage.at(-2);
 }
 
 function namedVersion(entries: HistoryEntry[], slot: SlotId, name: string): VersionRef | undefined {

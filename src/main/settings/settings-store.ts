@@ -22,25 +22,36 @@ export function settingsFileOptions(dataDir: string) {
   } as const;
 }
 
-/** Opens `<dataDir>/settings.json` with conf (headless mode and tests). */
-export function openSettings(dataDir: string): SettingsStore {
-  const file = join(dataDir, 'settings.json');
-  let conf: Conf<Settings>;
+/** The get/set/path surface conf and electron-store share. */
+export interface SettingsFile {
+  readonly path: string;
+  get<K extends SettingKey>(key: K): Settings[K];
+  set<K extends SettingKey>(key: K, value: Settings[K]): void;
+}
+
+/** Opens a settings file (conf or electron-store) as a SettingsStore; schema violations become SETTINGS_INVALID. */
+export function settingsStoreOn(file: string, open: () => SettingsFile): SettingsStore {
+  let store: SettingsFile;
   try {
-    conf = new Conf<Settings>({ ...settingsFileOptions(dataDir), projectName: 'litecnn-dual', defaults: { ...DEFAULT_SETTINGS } });
+    store = open();
   } catch (error) {
     throw new LiteCnnError('SETTINGS_INVALID', `${file}: ${describeError(error)}. Fix the value with \`litecnn config set KEY VALUE\` or delete the file to go back to the defaults.`, { subject: file, httpStatus: 422 });
   }
   return {
-    path: conf.path,
-    get: (key) => conf.get(key),
+    path: store.path,
+    get: (key) => store.get(key),
     set: (key, value) => {
       try {
-        conf.set(key, value);
+        store.set(key, value);
       } catch (error) {
         throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${key} to ${JSON.stringify(value)}: ${describeError(error)}.`, { subject: key, httpStatus: 422 });
       }
     },
-    all: () => Object.fromEntries(SETTING_KEYS.map((key) => [key, conf.get(key)])) as unknown as Settings,
+    all: () => Object.fromEntries(SETTING_KEYS.map((key) => [key, store.get(key)])) as unknown as Settings,
   };
+}
+
+/** Opens `<dataDir>/settings.json` with conf (headless mode and tests). */
+export function openSettings(dataDir: string): SettingsStore {
+  return settingsStoreOn(join(dataDir, 'settings.json'), () => new Conf<Settings>({ ...settingsFileOptions(dataDir), projectName: 'litecnn-dual', defaults: { ...DEFAULT_SETTINGS } }));
 }

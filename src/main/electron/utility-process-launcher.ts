@@ -1,0 +1,51 @@
+import type { utilityProcess as ElectronUtilityProcess } from 'electron';
+import { SLOT_TITLES } from '../../shared/slot-api.js';
+import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
+import type { SlotToHostMessage } from '../slot/slot-messages.js';
+
+/** Sends a signal to a process; `process.kill` unless a test passes its own. */
+export type KillProcess = (pid: number, signal: NodeJS.Signals) => void;
+
+/**
+ * Launches slot processes as Electron utility processes (Chromium-managed Node processes, shown
+ * by name in Activity Monitor). The slot side answers through `process.parentPort`
+ * (see parent-channel.ts). The entry may lie inside app.asar: utility processes read ESM
+ * entries and their imports from the archive.
+ */
+export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtilityProcess, 'fork'>, killProcess: KillProcess = process.kill.bind(process)): SlotProcessLauncher {
+  return {
+    launch(slot, entryFile) {
+      // No `cwd`: the default is a real folder, while a folder inside app.asar would make the launch fail.
+      const child = utilityProcess.fork(entryFile, [`--slot=${slot}`], {
+        serviceName: `LiteCNN ${SLOT_TITLES[slot]} slot`,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      return {
+        get pid() {
+          return child.pid;
+        },
+        // Messages posted before the process is up are queued by Electron, as with fork's IPC.
+        send: (message) => child.postMessage(message),
+        onMessage: (listener) => {
+          child.on('message', (message: unknown) => listener(message as SlotToHostMessage));
+        },
+        // Electron reports no signal, only the waitpid code (the signal number when one killed it).
+        onExit: (listener) => {
+          child.on('exit', (code: number) => listener(code, null));
+        },
+        kill: () => {
+          const pid = child.pid;
+          // utilityProcess.kill() sends SIGTERM, which a slot stuck in a blocking call never handles.
+          if (pid === undefined) child.kill();
+          else {
+            try {
+              killProcess(pid, 'SIGKILL');
+            } catch {
+              // Already gone.
+            }
+          }
+        },
+      };
+    },
+  };
+}
