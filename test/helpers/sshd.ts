@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -21,7 +22,7 @@ export interface TestSshd {
    * transfer that arrives different from what the server reported.
    */
   fakeRemoteSha256(hash: string | null): Promise<void>;
-  /** SIGKILLs the listener and every session process it forked. */
+  /** SIGKILLs the listener and every session process it forked, at once; resolves when it is gone. */
   kill(): Promise<void>;
 }
 
@@ -43,12 +44,20 @@ async function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** Every descendant of `pid`, from /proc. */
-async function descendants(pid: number): Promise<number[]> {
+/**
+ * Every descendant of `pid`, read from /proc synchronously: a kill must land at once, in the
+ * middle of a transfer, not after the transfer has had time to finish.
+ */
+function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (!children.has(ppid)) children.set(ppid, []);
     children.get(ppid)!.push(Number(name));
@@ -114,10 +123,10 @@ export async function startTestSshd(): Promise<TestSshd> {
       else await writeFile(fakeHashFile, hash);
     },
     async kill() {
-      if (!child?.pid || child.exitCode !== null) return;
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
       const pid = child.pid;
       const exited = new Promise((resolve) => child!.once('exit', resolve));
-      for (const p of [pid, ...(await descendants(pid))]) {
+      for (const p of [pid, ...descendants(pid)]) {
         try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
       }
       await exited;

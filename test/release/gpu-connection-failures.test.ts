@@ -49,15 +49,19 @@ test('sshd killed in the middle of a download: nothing changes, and the next che
     }
   };
   host.on('event', killMidway);
-  await assert.rejects(host.deploy({ trigger: 'cli' }), (error: Error & { step?: string }) => {
-    assert.equal(error.step, 'download', error.message);
-    return true;
-  });
-  host.off('event', killMidway);
+  try {
+    await assert.rejects(host.deploy({ trigger: 'cli' }), (error: Error & { step?: string }) => {
+      assert.equal(error.step, 'download', error.message);
+      return true;
+    });
+  } finally {
+    host.off('event', killMidway);
+    await sshd.kill();
+    await sshd.start();
+  }
   assert.ok(killed, 'the server was killed during the transfer');
   assert.deepEqual(await readFile(tobeFile), before);
   assert.deepEqual(await readdir(join(dataDir, 'staging')).catch(() => []), []);
-  await sshd.start();
   const retry = await host.deploy({ trigger: 'cli' });
   assert.equal(retry.outcome, 'deployed');
   assert.equal(retry.run?.id, 'big-001');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import sharp from 'sharp';
 import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { postMultipart, startTestHost } from '../helpers/running-host.js';
@@ -116,4 +117,16 @@ test('metrics are Prometheus text with requests, latency histograms, model info 
   assert.match(text, /litecnn_inference_seconds_count\{slot="asis"\} \d+/);
   assert.match(text, /litecnn_model_info\{name="litecnn-pets",version="1.0.0",sha256="[0-9a-f]{64}",slot="asis"\} 1/);
   assert.match(text, /litecnn_process_resident_memory_bytes\{slot="asis"\} \d+/);
+});
+
+test('a multipart photo of several megabytes is accepted up to the default 20 MB limit', async () => {
+  const { url: defaultUrl } = await startTestHost();
+  // Random pixels do not compress: about 6 MB of PNG, like a large phone photo.
+  const noise = Buffer.alloc(1500 * 1400 * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const big = await sharp(noise, { raw: { width: 1500, height: 1400, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  assert.ok(big.length > 5 * 1024 * 1024, `${big.length} bytes`);
+  const response = await postMultipart(await defaultUrl('asis'), big, 'image', 'image/png');
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.equal(((await response.json()) as PredictResponse).predictions.length, 5);
 });

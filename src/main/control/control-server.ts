@@ -110,7 +110,7 @@ export function buildControlServer(controller: HostController, token: string, lo
   void app.register(async (images) => {
     // The dashboard's compare view sends each dropped image as the raw body.
     images.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done));
-    images.post('/api/compare', async (request) => controller.compare(uploadedImage(request)));
+    images.post('/api/compare', async (request) => controller.compare(uploadedImage(request, options.maxUploadBytes)));
   });
 
   serveDashboard(app);

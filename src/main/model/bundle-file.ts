@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { ModelManifest } from '../../shared/model-manifest.js';
+import { readWholeFile } from '../fs/read-whole-file.js';
 import { LiteCnnError, isErrnoError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { decodeBundle, encodeBundle, type ModelBundle } from './bundle-format.js';
@@ -8,7 +8,7 @@ import { decodeBundle, encodeBundle, type ModelBundle } from './bundle-format.js
 export async function readBundleFile(file: string): Promise<ModelBundle> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readWholeFile(file);
   } catch (error) {
     if (isErrnoError(error, 'ENOENT')) {
       throw new LiteCnnError('BUNDLE_NOT_FOUND', `${file}: no such model bundle. Check the path, or reinstall the weights.`, { subject: file, httpStatus: 404 });

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { readWholeFile } from '../fs/read-whole-file.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { DeployResult, HistoryEntry, ReleaseAction, ReleaseProgress, ReleaseStep, ReleaseTrigger, VersionRef } from '../../shared/release-api.js';
 import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../shared/slot-api.js';
@@ -13,6 +14,7 @@ import { slotBundleFile } from '../host/data-dir.js';
 import { SLOT_ROLES } from '../host/slot-roles.js';
 import { decodeBundle, sha256Hex } from '../model/bundle-format.js';
 import type { Settings } from '../settings/settings-schema.js';
+import type { ModelManifest } from '../../shared/model-manifest.js';
 import { faultPoint } from './fault-points.js';
 import { HistoryLog } from './history-log.js';
 import { ReleaseJournal, type PendingRelease } from './release-journal.js';
@@ -80,7 +82,8 @@ export class ReleaseManager extends EventEmitter {
     return this.#exclusive(async () => {
       const slot: SlotId = 'tobe';
       if (!SLOT_ROLES[slot].acceptsAutomaticDeploy) throw new LiteCnnError('INTERNAL', 'deploys may only reach TO-BE');
-      const current = await this.#currentRef(slot);
+      const currentBundle = await this.#current(slot);
+      const current = currentBundle?.ref;
       const report = (progress: Omit<ReleaseProgress, 'operation' | 'slot'>): void => this.#report({ operation: 'deploy', slot, ...progress });
       let outcome;
       try {
@@ -91,7 +94,7 @@ export class ReleaseManager extends EventEmitter {
           ...(options.runId !== undefined ? { runId: options.runId } : {}),
           ...(options.dryRun ? { dryRun: true } : {}),
           skipSha256: await this.#alreadyDeployed(current, options.runId === undefined),
-          defaultName: (await this.#currentManifestName(slot)) ?? 'litecnn',
+          defaultName: currentBundle?.name ?? 'litecnn',
           stagingRoot: join(this.#dataDir, 'staging'),
           onProgress: report,
         });
@@ -122,7 +125,7 @@ export class ReleaseManager extends EventEmitter {
       if (!this.#slots.isReady('tobe')) {
         throw new LiteCnnError('PROMOTE_REFUSED', 'TO-BE is not ready (stopped, starting or failed); only a model that is serving can be promoted. Check `litecnn status`.', { httpStatus: 409 });
       }
-      const bytes = await readFile(slotBundleFile(this.#dataDir, 'tobe'));
+      const bytes = await readWholeFile(slotBundleFile(this.#dataDir, 'tobe'));
       decodeBundle(bytes, slotBundleFile(this.#dataDir, 'tobe'));
       const asis = await this.#currentRef('asis');
       if (asis?.bundleSha256 === sha256Hex(bytes)) {
@@ -169,7 +172,7 @@ export class ReleaseManager extends EventEmitter {
       return null;
     }
     const file = slotBundleFile(this.#dataDir, pending.slot);
-    const onDisk = await readFile(file).then(sha256Hex, () => null);
+    const onDisk = await readWholeFile(file).then(sha256Hex, () => null);
     let entry: HistoryEntry;
     if (onDisk === pending.to.bundleSha256) {
       entry = this.#entryFor(pending, { outcome: 'success', recovered: true });
@@ -189,7 +192,7 @@ export class ReleaseManager extends EventEmitter {
 
   async #install(slot: SlotId, bytes: Buffer, operation: { action: ReleaseAction; trigger: ReleaseTrigger; tag?: string; reason?: string }, runId?: string): Promise<HistoryEntry> {
     const file = slotBundleFile(this.#dataDir, slot);
-    const previousBytes = await readFile(file).catch(() => null);
+    const previousBytes = await readWholeFile(file).catch(() => null);
     const from = previousBytes ? refOf(previousBytes, file) : undefined;
     const to = refOf(bytes, file, runId);
     const pending: PendingRelease = { id: randomUUID(), ...operation, slot, to, ...(from ? { from } : {}), startedAt: new Date().toISOString() };
@@ -274,25 +277,21 @@ export class ReleaseManager extends EventEmitter {
     await this.archive.prune(recent, this.#settings().historyLimit, serving);
   }
 
-  async #currentRef(slot: SlotId): Promise<VersionRef | undefined> {
+  /** What a slot's bundle file holds now (read and hashed once), or undefined when it is missing or damaged. */
+  async #current(slot: SlotId): Promise<{ ref: VersionRef; name: string } | undefined> {
     const file = slotBundleFile(this.#dataDir, slot);
-    const bytes = await readFile(file).catch(() => null);
+    const bytes = await readWholeFile(file).catch(() => null);
     if (!bytes) return undefined;
     try {
-      return refOf(bytes, file);
+      const { manifest } = decodeBundle(bytes, file);
+      return { ref: refFor(bytes, manifest), name: manifest.name };
     } catch {
       return undefined;
     }
   }
 
-  async #currentManifestName(slot: SlotId): Promise<string | undefined> {
-    const file = slotBundleFile(this.#dataDir, slot);
-    const bytes = await readFile(file).catch(() => null);
-    try {
-      return bytes ? decodeBundle(bytes, file).manifest.name : undefined;
-    } catch {
-      return undefined;
-    }
+  async #currentRef(slot: SlotId): Promise<VersionRef | undefined> {
+    return (await this.#current(slot))?.ref;
   }
 
   #report(progress: ReleaseProgress | null): void {
@@ -309,7 +308,10 @@ export class ReleaseManager extends EventEmitter {
 }
 
 function refOf(bytes: Buffer, subject: string, runId?: string): VersionRef {
-  const { manifest } = decodeBundle(bytes, subject);
+  return refFor(bytes, decodeBundle(bytes, subject).manifest, runId);
+}
+
+function refFor(bytes: Buffer, manifest: ModelManifest, runId?: string): VersionRef {
   const run = runId ?? manifest.source.runId;
   return { version: manifest.version, sha256: manifest.onnx.sha256, bundleSha256: sha256Hex(bytes), ...(run ? { runId: run } : {}) };
 }

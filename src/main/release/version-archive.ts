@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { readWholeFile } from '../fs/read-whole-file.js';
 import { join } from 'node:path';
 import { LiteCnnError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -28,7 +29,7 @@ export class VersionArchive {
   /** A kept bundle, checked against its name; null when it is not (or no longer) kept. */
   async get(bundleSha256: string): Promise<{ bytes: Buffer; bundle: ModelBundle } | null> {
     const file = this.#file(bundleSha256);
-    const bytes = await readFile(file).catch(() => null);
+    const bytes = await readWholeFile(file).catch(() => null);
     if (!bytes) return null;
     if (sha256Hex(bytes) !== bundleSha256) {
       throw new LiteCnnError('BUNDLE_HASH_MISMATCH', `${file} is damaged: its sha256 does not match its name. Remove it; it cannot be rolled back to.`, { subject: file });

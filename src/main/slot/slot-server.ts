@@ -52,7 +52,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
 
   app.post('/predict', async (request, reply) => {
     const top = parseTop(request, model.current?.manifest.labels.length);
-    const image = uploadedImage(request);
+    const image = uploadedImage(request, options.maxUploadBytes);
     const answer = await model.withSession(async (session) => {
       const result = await session.classify(image, top, options.maxInputPixels);
       const { manifest } = session;

@@ -47,7 +47,7 @@ function bodyTooLarge(limit: number): LiteCnnError {
  * size limit) into one buffer; a form is cut apart in place by a buffer-based multipart parser,
  * which costs far less CPU than a streaming one for bodies this size.
  */
-export function uploadedImage(request: FastifyRequest): Uint8Array {
+export function uploadedImage(request: FastifyRequest, maxUploadBytes: number): Uint8Array {
   const body = request.body;
   if (!Buffer.isBuffer(body) || body.length === 0) throw noImage('No image was sent.');
   const contentType = request.headers['content-type'] ?? '';
@@ -56,7 +56,8 @@ export function uploadedImage(request: FastifyRequest): Uint8Array {
   if (!boundary) throw malformed('the Content-Type has no boundary');
   const otherFields: string[] = [];
   try {
-    for (const part of parseMultipart(body, { boundary, maxParts: MAX_PARTS, maxHeaderSize: MAX_PART_HEADER_BYTES })) {
+    // The parser's own default file limit (2 MiB) is far below a phone photo; the body limit already applies.
+    for (const part of parseMultipart(body, { boundary, maxParts: MAX_PARTS, maxHeaderSize: MAX_PART_HEADER_BYTES, maxFileSize: maxUploadBytes, maxTotalSize: maxUploadBytes })) {
       if (part.name === 'image') {
         const bytes = part.bytes;
         if (bytes.length === 0) throw noImage('The "image" field is empty.');
