@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Host } from '../src/main/host/host.js';
 import { slotBundleFile } from '../src/main/host/data-dir.js';
-import { DEFAULT_SETTINGS } from '../src/main/settings/settings-schema.js';
+import { DEFAULT_SETTINGS, type Settings } from '../src/main/settings/settings-schema.js';
 import { forkSlotLauncher } from '../src/main/slot/slot-launcher.js';
 import { SLOT_IDS, type SlotId } from '../src/shared/slot-api.js';
 import type { BenchModel } from './models.js';
@@ -14,24 +14,30 @@ export interface BenchHost {
   /** The AS-IS slot, which takes the load. */
   url: string;
   pid: number;
+  /** Each slot's URL and process id (a model swap keeps both; only a restart changes them). */
+  slots: Record<SlotId, { url: string; pid: number }>;
   /** Each slot process's resident set size, in bytes. */
   slotRss(): Promise<Record<SlotId, number | null>>;
   stop(): Promise<void>;
 }
 
-/** Starts a host on ephemeral loopback ports with a temp data dir holding `model` in both slots. */
-export async function startBenchHost(model: BenchModel): Promise<BenchHost> {
+/**
+ * Starts a host on ephemeral loopback ports with a temp data dir holding `model` in both slots
+ * (null: the bundled AS-IS and TO-BE weights, which prepareDataDir seeds), with `settings` over
+ * the defaults (e.g. a GPU server).
+ */
+export async function startBenchHost(model: BenchModel | null, settings: Partial<Settings> = {}): Promise<BenchHost> {
   const dataDir = await makeTempDir('litecnn-bench-host-');
   // prepareDataDir seeds only missing weights, so files written first are what the slots serve.
-  for (const slot of SLOT_IDS) {
+  for (const slot of model ? SLOT_IDS : []) {
     const file = slotBundleFile(dataDir, slot);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, model.bytes);
+    await writeFile(file, model!.bytes);
   }
   const host = new Host({
     dataDir,
     // No auto-deploy: a background model swap must not land in the middle of a measurement.
-    settings: { ...DEFAULT_SETTINGS, asisPort: 0, tobePort: 0, controlPort: 0, autoDeploy: false },
+    settings: { ...DEFAULT_SETTINGS, ...settings, asisPort: 0, tobePort: 0, controlPort: 0, autoDeploy: false },
     launcher: forkSlotLauncher,
   });
   const stop = async (): Promise<void> => {
@@ -44,11 +50,12 @@ export async function startBenchHost(model: BenchModel): Promise<BenchHost> {
     if (notReady.length > 0) {
       throw new Error(`slots not ready: ${notReady.map((slot) => `${slot.slot} ${slot.state} ${slot.error?.message ?? ''}`).join('; ')}`);
     }
-    const asis = status.slots.find((slot) => slot.slot === 'asis')!;
+    const slots = Object.fromEntries(status.slots.map((slot) => [slot.slot, { url: slot.url!, pid: slot.pid! }])) as BenchHost['slots'];
     return {
       host,
-      url: asis.url!,
-      pid: asis.pid!,
+      url: slots.asis.url,
+      pid: slots.asis.pid,
+      slots,
       slotRss: async () => {
         const { slots } = await host.status();
         return Object.fromEntries(slots.map((slot) => [slot.slot, slot.memory?.rssBytes ?? null])) as Record<SlotId, number | null>;

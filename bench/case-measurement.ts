@@ -86,7 +86,7 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
 }
 
 /** Runs a and b `blocks` times each in the order a b b a a b ..., so neither always goes first. */
-async function alternate(blocks: number, a: () => Promise<void>, b: () => Promise<void>): Promise<void> {
+export async function alternate(blocks: number, a: () => Promise<void>, b: () => Promise<void>): Promise<void> {
   for (let i = 0; i < blocks; i++) {
     const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
     await first();

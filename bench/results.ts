@@ -1,6 +1,7 @@
 import type { SlotId } from '../src/shared/slot-api.js';
 import type { CpuSteadiness } from './cpu-steadiness.js';
 import type { MachineInfo } from './machine.js';
+import type { ReleaseResult } from './release-bench.js';
 import type { StartupResult } from './startup.js';
 import type { FloorResult, HttpResult } from './summaries.js';
 
@@ -50,6 +51,8 @@ export interface BenchResults {
   cases: CaseResult[];
   memory: MemoryResult[];
   startup: StartupResult;
+  /** The release path: deploys from the GPU server, and TO-BE's latency during model swaps. */
+  release: ReleaseResult;
   /** Time spent waiting for other programs to stop using the CPU. */
   quietWaitSeconds: number;
   totalSeconds: number;

@@ -10,13 +10,18 @@ import { makeBenchImages, SOURCE_PHOTO, type BenchImage } from './images.js';
 import { describeMachine } from './machine.js';
 import { inputSize, loadBenchModels, type BenchModel } from './models.js';
 import { QuietMachine } from './quiet-machine.js';
+import { measureRelease, type ReleasePlan } from './release-bench.js';
 import { renderReport } from './report.js';
 import type { BenchPlan, BenchResults, CaseResult, MemoryResult } from './results.js';
 import { measureStartup } from './startup.js';
-import { checkTargets } from './targets.js';
+import { checkReleaseTargets, checkTargets } from './targets.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 
-/** Sized to keep the whole run to about four minutes on two cores (plus any wait for a quiet machine). */
+/**
+ * Sized to keep the whole run to about six minutes on two cores (plus any wait for a quiet
+ * machine, at most quietBudgetSeconds): about four for the HTTP cases and start-up, two for the
+ * release path.
+ */
 const PLAN: BenchPlan = {
   floorWarmUp: 20,
   floorIterations: 300,
@@ -29,6 +34,18 @@ const PLAN: BenchPlan = {
   sourcePhoto: SOURCE_PHOTO,
   quietThresholdPercent: 15,
   quietBudgetSeconds: 90,
+};
+
+const RELEASE_PLAN: ReleasePlan = {
+  // About 15.8 MB of ONNX, the size of a real LiteCNN export.
+  widths: [64, 128, 256, 512, 1024, 1024, 1024, 1024],
+  warmUpDeploys: 1,
+  timedDeploys: 5,
+  swaps: 8,
+  loopConnections: 2,
+  steadyBlockSeconds: 2.5,
+  swapMarginSeconds: 0.5,
+  firstSeed: 1001,
 };
 
 const REPORT_FILE = join(REPO_ROOT, 'docs', 'benchmarks.md');
@@ -58,8 +75,10 @@ async function main(): Promise<void> {
     await quiet.wait();
     progress(`start-up of litecnn serve, ${PLAN.startupRuns} runs`);
     const startup = await measureStartup(PLAN.startupRuns);
-    const results: BenchResults = { machine, steadiness, plan: PLAN, cases, memory, startup, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };
-    const report = renderReport(results, checkTargets(cases));
+    // The release loop sends the 640x480 photo: with the 12 MP one, TO-BE's latency would be mostly JPEG decoding.
+    const release = await measureRelease(RELEASE_PLAN, images[0]!, quiet, progress);
+    const results: BenchResults = { machine, steadiness, plan: PLAN, cases, memory, startup, release, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };
+    const report = renderReport(results, [...checkTargets(cases), ...checkReleaseTargets(release)]);
     await mkdir(join(REPO_ROOT, 'docs'), { recursive: true });
     await writeFile(REPORT_FILE, report);
     process.stdout.write(`${report}\nWritten to ${REPORT_FILE}\n`);

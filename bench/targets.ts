@@ -1,9 +1,12 @@
+import type { ReleaseResult } from './release-bench.js';
 import type { CaseResult } from './results.js';
 
 /** p50 over HTTP at concurrency 1 may be at most this many times the in-process p50. */
 export const MAX_LATENCY_RATIO = 1.1;
 /** Requests/s over HTTP at concurrency 8 must be at least this share of the in-process maximum. */
 export const MIN_THROUGHPUT_RATIO = 0.9;
+/** p99 of TO-BE's request loop during model swaps may be at most this many times its steady-state p99. */
+export const MAX_SWAP_P99_RATIO = 1.5;
 export const LATENCY_CONNECTIONS = 1;
 export const THROUGHPUT_CONNECTIONS = 8;
 
@@ -46,4 +49,34 @@ export function checkTargets(cases: readonly CaseResult[]): TargetCheck[] {
     checks.push({ model: c.model, image: c.image, name: 'non-2xx + errors + timeouts, all runs', compared: `${c.http.reduce((sum, run) => sum + run.latency.samples, 0)} answers`, measured: failures, target: '= 0', pass: failures === 0, otherCpuPercent: null });
   }
   return checks;
+}
+
+/** Checks TO-BE's p99 during model swaps against steady state, and that the request loop never failed. */
+export function checkReleaseTargets(release: ReleaseResult): TargetCheck[] {
+  const { steady, duringSwap, swaps, loopImage, plan } = release;
+  const model = `LiteCNN ${((release.deploys[0]?.modelBytes ?? 0) / 1e6).toFixed(1)} MB`;
+  const ratio = duringSwap.p99 / steady.p99;
+  const failed = steady.failed + release.swapBlocksFailed;
+  return [
+    {
+      model,
+      image: loopImage.name,
+      name: `p99 c=${plan.loopConnections} during ${swaps.length} swaps / steady p99`,
+      compared: `${duringSwap.p99.toFixed(2)} / ${steady.p99.toFixed(2)} ms`,
+      measured: ratio,
+      target: `<= ${MAX_SWAP_P99_RATIO.toFixed(2)}x`,
+      pass: ratio <= MAX_SWAP_P99_RATIO,
+      otherCpuPercent: mostOther(steady.cpu.otherPercent, release.swapBlocksCpu.otherPercent),
+    },
+    {
+      model,
+      image: loopImage.name,
+      name: 'non-2xx + errors, request loop, swap and steady blocks',
+      compared: `${steady.samples + swaps.reduce((sum, swap) => sum + swap.requestsInBlock, 0) + failed} requests`,
+      measured: failed,
+      target: '= 0',
+      pass: failed === 0,
+      otherCpuPercent: null,
+    },
+  ];
 }
