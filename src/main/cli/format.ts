@@ -1,24 +1,12 @@
 import type { HostStatus, SlotStatus } from '../../shared/host-api.js';
 import type { Prediction } from '../../shared/slot-api.js';
+import { formatBytes, formatDuration } from '../../shared/format.js';
+
+export { formatBytes, formatDuration };
 
 /** `breed_ko (score)`, as the old batch script printed a prediction. */
 export function formatTopPrediction(prediction: Prediction | undefined): string {
   return prediction ? `${prediction.breed_ko} (${prediction.score.toFixed(4)})` : '-';
-}
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return '-';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
 }
 
 /** Left-aligned columns separated by two spaces. */
