@@ -28,6 +28,8 @@ export interface FetchOptions {
   /** Name for the model when the run's metrics.json gives none. */
   defaultName: string;
   stagingRoot: string;
+  /** Validation optimises the graph into this data dir's cache, so the slot's swap can reuse it. */
+  graphCacheDataDir?: string;
   /** Stop after identifying the run: report what would be deployed. */
   dryRun?: boolean;
   onProgress: (progress: Omit<ReleaseProgress, 'operation' | 'slot'>) => void;
@@ -97,7 +99,7 @@ export async function fetchCandidate(target: SshTarget, options: FetchOptions): 
       }, `run ${run.id}`);
     });
     await at('validate', async () => {
-      const model = await WorkerModel.start({ bytes: new Uint8Array(packed.bytes) }, `run ${run.id}`);
+      const model = await WorkerModel.start({ bytes: new Uint8Array(packed.bytes) }, `run ${run.id}`, options.graphCacheDataDir);
       try {
         await smokeTest(model, `run ${run.id}`);
       } finally {

@@ -3,6 +3,7 @@ import { LiteCnnError, describeError } from '../errors.js';
 import { decodeBundle } from '../model/bundle-format.js';
 import { readBundleFile } from '../model/bundle-file.js';
 import { ModelSession } from './model-session.js';
+import { OptimizedGraphCache } from './optimized-graph-cache.js';
 import type { InferenceWorkerData, MainToWorkerMessage, WorkerToMainMessage } from './worker-messages.js';
 
 /**
@@ -11,13 +12,13 @@ import type { InferenceWorkerData, MainToWorkerMessage, WorkerToMainMessage } fr
  * a replacement model loads.
  */
 const port = parentPort!;
-const { source, subject } = workerData as InferenceWorkerData;
+const { source, subject, graphCacheDataDir } = workerData as InferenceWorkerData;
 const send = (message: WorkerToMainMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 let session: ModelSession;
 try {
   const bundle = 'file' in source ? await readBundleFile(source.file) : decodeBundle(Buffer.from(source.bytes), subject);
-  session = await ModelSession.load(bundle, subject);
+  session = await ModelSession.load(bundle, subject, graphCacheDataDir ? new OptimizedGraphCache(graphCacheDataDir) : undefined);
   send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString() });
 } catch (error) {
   send({ type: 'failed', error: asErrorValue(error) });

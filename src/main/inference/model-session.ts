@@ -5,6 +5,7 @@ import type { ModelBundle } from '../model/bundle-format.js';
 import { classifyImage, type Classification, type Classifier } from './classify.js';
 import type { PreparedImage } from './preprocess.js';
 import { softmax } from './scores.js';
+import type { OptimizedGraphCache } from './optimized-graph-cache.js';
 
 /**
  * One loaded model: an onnxruntime session checked against its manifest and warmed up.
@@ -25,12 +26,18 @@ export class ModelSession implements Classifier {
     this.loadedAt = new Date();
   }
 
-  /** Creates the session, checks input and output shapes against the manifest, and warms it up. */
-  static async load(bundle: ModelBundle, subject: string): Promise<ModelSession> {
+  /**
+   * Creates the session (through `graphCache` when given, see OptimizedGraphCache), checks input
+   * and output shapes against the manifest, and warms it up.
+   */
+  static async load(bundle: ModelBundle, subject: string, graphCache?: OptimizedGraphCache): Promise<ModelSession> {
     const { manifest } = bundle;
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bundle.onnx, { graphOptimizationLevel: 'all', executionMode: 'sequential' });
+      const options: ort.InferenceSession.SessionOptions = { executionMode: 'sequential', logSeverityLevel: 3 };
+      session = graphCache
+        ? await graphCache.createSession(bundle.onnx, options)
+        : await ort.InferenceSession.create(bundle.onnx, { ...options, graphOptimizationLevel: 'all' });
     } catch (error) {
       throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Export the ONNX model again.`, { subject, httpStatus: 422, cause: error });
     }

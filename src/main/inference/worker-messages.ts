@@ -7,6 +7,8 @@ export type BundleSource = { file: string } | { bytes: Uint8Array };
 export interface InferenceWorkerData {
   source: BundleSource;
   subject: string;
+  /** Data dir whose optimised-graph cache the worker uses, if any. */
+  graphCacheDataDir?: string;
 }
 
 export interface WorkerError {

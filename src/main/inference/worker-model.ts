@@ -39,9 +39,12 @@ export class WorkerModel implements Classifier {
     worker.on('exit', () => failAll('The inference thread stopped.'));
   }
 
-  /** Starts a worker, loads and warms up the model there; resolves once it is ready to serve. */
-  static start(source: BundleSource, subject: string): Promise<WorkerModel> {
-    const workerData: InferenceWorkerData = { source, subject };
+  /**
+   * Starts a worker, loads and warms up the model there; resolves once it is ready to serve.
+   * With `graphCacheDataDir`, the session goes through that data dir's optimised-graph cache.
+   */
+  static start(source: BundleSource, subject: string, graphCacheDataDir?: string): Promise<WorkerModel> {
+    const workerData: InferenceWorkerData = { source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}) };
     const transferList = 'bytes' in source ? [source.bytes.buffer as ArrayBuffer] : [];
     const worker = new Worker(WORKER_ENTRY, { workerData, transferList });
     return new Promise((resolve, reject) => {

@@ -96,6 +96,7 @@ export class ReleaseManager extends EventEmitter {
           skipSha256: await this.#alreadyDeployed(current, options.runId === undefined),
           defaultName: currentBundle?.name ?? 'litecnn',
           stagingRoot: join(this.#dataDir, 'staging'),
+          graphCacheDataDir: this.#dataDir,
           onProgress: report,
         });
       } catch (error) {

@@ -69,7 +69,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
-    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile);
+    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, slotConfig.dataDir);
     const summary = await serve(session);
     logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
     channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
@@ -98,7 +98,7 @@ async function serve(session: WorkerModel): Promise<ModelSummary> {
  */
 async function swapModel(requestId: number, bundleFile: string): Promise<void> {
   try {
-    const session = await WorkerModel.start({ file: bundleFile }, bundleFile);
+    const session = await WorkerModel.start({ file: bundleFile }, bundleFile, config?.dataDir);
     const summary = await serve(session);
     logger?.info({ model: summary, file: bundleFile }, 'model swapped');
     channel.send({ type: 'swapped', requestId, model: summary, loadedAt: session.loadedAt.toISOString() });
