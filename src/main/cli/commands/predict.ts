@@ -1,22 +1,18 @@
 import type { Command } from 'commander';
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { HostStatus } from '../../../shared/host-api.js';
-import { SLOT_IDS, SLOT_TITLES, type PredictResponse, type SlotId } from '../../../shared/slot-api.js';
+import type { CompareResult, HostStatus } from '../../../shared/host-api.js';
+import { compareOnSlots } from '../../host/compare-slots.js';
+import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../../shared/slot-api.js';
 import { ControlClient } from '../../control/control-client.js';
-import { LiteCnnError, describeError } from '../../errors.js';
+import { LiteCnnError } from '../../errors.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable, formatTopPrediction } from '../format.js';
 import { parsePositiveInt } from '../parse-options.js';
 import { IMAGE_EXTENSIONS, predictFile } from '../slot-client.js';
 
 /** One image through both slots. */
-interface ComparedImage {
-  image: string;
-  asis: PredictResponse | { error: string };
-  tobe: PredictResponse | { error: string };
-  agree: boolean | null;
-}
+type ComparedImage = CompareResult & { image: string };
 
 /** `litecnn predict` and `litecnn compare`: send images to the running slots. */
 export function registerPredict(program: Command, globals: () => GlobalOptions): void {
@@ -57,15 +53,16 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     });
 }
 
+/** One image through both slots, on the same path the dashboard's compare uses. */
 async function compareImage(image: string, asisUrl: string, tobeUrl: string): Promise<ComparedImage> {
-  const attempt = (url: string) => predictFile(url, image, 5).catch((error: unknown) => ({ error: describeError(error) }));
-  const [asis, tobe] = await Promise.all([attempt(asisUrl), attempt(tobeUrl)]);
-  const agree = 'predictions' in asis && 'predictions' in tobe ? asis.predictions[0]?.label === tobe.predictions[0]?.label : null;
-  return { image, asis, tobe, agree };
+  const bytes = await readFile(image).catch((error: Error) => {
+    throw new LiteCnnError('NOT_AN_IMAGE', `Cannot read ${image}: ${error.message}`, { subject: image });
+  });
+  return { image, ...(await compareOnSlots(bytes, { asis: asisUrl, tobe: tobeUrl })) };
 }
 
-function cell(answer: PredictResponse | { error: string }): string {
-  return 'predictions' in answer ? formatTopPrediction(answer.predictions[0]) : `error: ${answer.error}`;
+function cell(answer: CompareResult['asis']): string {
+  return 'predictions' in answer ? formatTopPrediction(answer.predictions[0]) : `error: ${answer.error.message}`;
 }
 
 /** Image files named directly, and those inside named folders (not recursive), in name order. */
