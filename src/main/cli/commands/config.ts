@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { LiteCnnError } from '../../errors.js';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
-import { prepareDataDir } from '../../host/data-dir.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable } from '../format.js';
 
@@ -43,9 +42,7 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
 }
 
 async function open(options: GlobalOptions) {
-  const dataDir = dataDirOf(options);
-  await prepareDataDir(dataDir);
-  return openSettings(dataDir);
+  return openSettings(dataDirOf(options));
 }
 
 function parseBoolean(value: string): boolean | string {

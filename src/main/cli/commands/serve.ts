@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { HostStatus } from '../../../shared/host-api.js';
 import { SLOT_TITLES } from '../../../shared/slot-api.js';
 import { Host } from '../../host/host.js';
-import { prepareDataDir } from '../../host/data-dir.js';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../../product.js';
 import type { Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
@@ -31,7 +30,6 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option('--host <address>', 'address both servers listen on (setting host, default 127.0.0.1)')
     .action(async (options: ServeOptions) => {
       const dataDir = dataDirOf(globals());
-      await prepareDataDir(dataDir);
       const store = openSettings(dataDir);
       const settings: Settings = { ...store.all(), ...definedOnly(options) };
       const host = new Host({ dataDir, settings, store, launcher: forkSlotLauncher, ...watcherDelay() });
