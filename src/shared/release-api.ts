@@ -1,7 +1,7 @@
 import type { ErrorBody } from './errors.js';
 import type { SlotId } from './slot-api.js';
 
-/** What changed a slot's model. `install` is a manual install outside the release commands. */
+/** What changed a slot's model. */
 export type ReleaseAction = 'deploy' | 'promote' | 'rollback';
 
 /** Who asked for it. */
