@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelSession } from '../../src/main/inference/model-session.js';
 import { WorkerModel } from '../../src/main/inference/worker-model.js';
+import { SpareInferenceThreads } from '../../src/main/inference/inference-thread.js';
 import { readBundleFile } from '../../src/main/model/bundle-file.js';
 import { REPO_ROOT, fixtureImage } from '../helpers/paths.js';
 import { packFixtureModel } from '../helpers/fixture-bundle.js';
@@ -50,4 +51,52 @@ test('a worker that cannot load its bundle fails with the bundle error; a releas
   const model = await WorkerModel.start({ file: asisFile }, asisFile);
   await model.release();
   await assert.rejects(model.classify(await readFile(fixtureImage('cat-persian.jpg')), 1), { code: 'NOT_READY' });
+});
+
+test('with a spare pool, a released model leaves its thread as the spare, and the next model loads and answers there', async () => {
+  const threads = new SpareInferenceThreads();
+  const image = await readFile(fixtureImage('dog-golden-retriever.jpg'));
+  const local = await ModelSession.load(await readBundleFile(asisFile), asisFile);
+  try {
+    threads.prepare();
+    const spare = threads.take();
+    threads.give(spare);
+    const first = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    threads.prepare();
+    const { bytes } = await packFixtureModel();
+    const second = await WorkerModel.start({ bytes: new Uint8Array(bytes) }, 'fixture', undefined, threads);
+    await first.release();
+    const recycled = threads.take();
+    assert.equal(recycled, spare, 'the released model\'s thread is the spare');
+    threads.give(recycled);
+    const third = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    try {
+      assert.deepEqual((await third.classify(image, 10)).predictions, (await local.classify(image, 10)).predictions);
+      assert.equal((await second.classify(await readFile(fixtureImage('other-polar-bear.jpg')), 1)).predictions[0]!.breed_en, 'ice bear');
+    } finally {
+      await Promise.all([second.release(), third.release()]);
+    }
+  } finally {
+    await Promise.all([local.release(), threads.close()]);
+  }
+});
+
+test('a failed load gives the thread back as a clean spare; a dead spare is replaced', async () => {
+  const threads = new SpareInferenceThreads();
+  const dir = await tempDir();
+  const broken = join(dir, 'broken.bin');
+  await writeFile(broken, (await readFile(asisFile)).subarray(0, 5000));
+  try {
+    await assert.rejects(WorkerModel.start({ file: broken }, broken, undefined, threads), { code: 'BUNDLE_TRUNCATED' });
+    const spare = threads.take();
+    await spare.worker.terminate();
+    threads.give(spare);
+    const model = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    await model.release();
+    const next = threads.take();
+    threads.give(next);
+    assert.notEqual(next, spare);
+  } finally {
+    await threads.close();
+  }
 });

@@ -1,43 +1,59 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { LiteCnnError, describeError } from '../errors.js';
 import { decodeBundle } from '../model/bundle-format.js';
 import { readBundleFile } from '../model/bundle-file.js';
 import { ModelSession } from './model-session.js';
 import { OptimizedGraphCache } from './optimized-graph-cache.js';
-import type { InferenceWorkerData, MainToWorkerMessage, WorkerToMainMessage } from './worker-messages.js';
+import type { LoadRequest, MainToWorkerMessage, WorkerError, WorkerToMainMessage } from './worker-messages.js';
 
 /**
- * A worker thread that owns one onnxruntime session. `session.run` blocks the thread it runs on;
- * here that is this worker, so the slot's HTTP server keeps answering during inference and while
- * a replacement model loads.
+ * A worker thread that holds at most one onnxruntime session at a time. `session.run` blocks the
+ * thread it runs on; here that is this worker, so the slot's HTTP server keeps answering during
+ * inference and while a replacement model loads. After a release the thread can load another model
+ * without paying for a new thread and a new onnxruntime binding.
  */
 const port = parentPort!;
-const { source, subject, graphCacheDataDir } = workerData as InferenceWorkerData;
 const send = (message: WorkerToMainMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-
-let session: ModelSession;
-try {
-  const bundle = 'file' in source ? await readBundleFile(source.file) : decodeBundle(Buffer.from(source.bytes), subject);
-  session = await ModelSession.load(bundle, subject, graphCacheDataDir ? new OptimizedGraphCache(graphCacheDataDir) : undefined);
-  send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString() });
-} catch (error) {
-  send({ type: 'failed', error: asErrorValue(error) });
-  port.close();
-  process.exit(0);
-}
+let session: ModelSession | null = null;
 
 port.on('message', (message: MainToWorkerMessage) => {
-  if (message.type === 'release') {
-    void session.release().finally(() => port.close());
-    return;
+  switch (message.type) {
+    case 'load':
+      void load(message);
+      break;
+    case 'run':
+      if (!session) {
+        send({ type: 'error', id: message.id, error: { code: 'NOT_READY', message: 'No model is loaded in this inference thread.', httpStatus: 503 } });
+        break;
+      }
+      session.scoresFor({ data: message.data, dims: message.dims }).then(
+        (scores) => send({ type: 'scores', id: message.id, scores }, [scores.buffer as ArrayBuffer]),
+        (error: unknown) => send({ type: 'error', id: message.id, error: asErrorValue(error) }),
+      );
+      break;
+    case 'release': {
+      const released = session;
+      session = null;
+      void (released ? released.release() : Promise.resolve()).catch(() => undefined).then(() => send({ type: 'released' }));
+      break;
+    }
+    case 'exit':
+      port.close();
+      break;
   }
-  session.scoresFor({ data: message.data, dims: message.dims }).then(
-    (scores) => send({ type: 'scores', id: message.id, scores }, [scores.buffer as ArrayBuffer]),
-    (error: unknown) => send({ type: 'error', id: message.id, error: asErrorValue(error) }),
-  );
 });
 
-function asErrorValue(error: unknown): { code: LiteCnnError['code']; message: string; httpStatus: number } {
+async function load({ source, subject, graphCacheDataDir }: LoadRequest): Promise<void> {
+  try {
+    const bundle = 'file' in source ? await readBundleFile(source.file) : decodeBundle(Buffer.from(source.bytes), subject);
+    session = await ModelSession.load(bundle, subject, graphCacheDataDir ? new OptimizedGraphCache(graphCacheDataDir) : undefined);
+    send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString() });
+  } catch (error) {
+    send({ type: 'failed', error: asErrorValue(error) });
+  }
+}
+
+function asErrorValue(error: unknown): WorkerError {
   if (error instanceof LiteCnnError) return { code: error.code, message: error.message, httpStatus: error.httpStatus };
   return { code: 'INTERNAL', message: `Inference failed: ${describeError(error)}`, httpStatus: 500 };
 }

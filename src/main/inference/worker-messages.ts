@@ -4,7 +4,7 @@ import type { ModelManifest } from '../../shared/model-manifest.js';
 /** Where the worker gets its bundle: a file it reads itself, or bytes handed over. */
 export type BundleSource = { file: string } | { bytes: Uint8Array };
 
-export interface InferenceWorkerData {
+export interface LoadRequest {
   source: BundleSource;
   subject: string;
   /** Data dir whose optimised-graph cache the worker uses, if any. */
@@ -18,11 +18,14 @@ export interface WorkerError {
 }
 
 export type MainToWorkerMessage =
+  | ({ type: 'load' } & LoadRequest)
   | { type: 'run'; id: number; data: Float32Array; dims: [number, number, number, number] }
-  | { type: 'release' };
+  | { type: 'release' }
+  | { type: 'exit' };
 
 export type WorkerToMainMessage =
   | { type: 'ready'; manifest: ModelManifest; loadedAt: string }
   | { type: 'failed'; error: WorkerError }
+  | { type: 'released' }
   | { type: 'scores'; id: number; scores: Float64Array }
   | { type: 'error'; id: number; error: WorkerError };

@@ -1,12 +1,9 @@
-import { Worker } from 'node:worker_threads';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { classifyImage, type Classification, type Classifier } from './classify.js';
+import { InferenceThread, toLiteCnnError, type SpareInferenceThreads } from './inference-thread.js';
 import type { PreparedImage } from './preprocess.js';
-import type { BundleSource, InferenceWorkerData, WorkerError, WorkerToMainMessage } from './worker-messages.js';
-
-const WORKER_ENTRY = new URL('./inference-worker.js', import.meta.url);
-const RELEASE_GRACE_MS = 2_000;
+import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
 
 /**
  * A model served from its own worker thread: images are decoded here (sharp works off-thread
@@ -15,52 +12,37 @@ const RELEASE_GRACE_MS = 2_000;
 export class WorkerModel implements Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
-  readonly #worker: Worker;
+  readonly #thread: InferenceThread;
+  readonly #threads: SpareInferenceThreads | undefined;
   readonly #pending = new Map<number, { resolve: (scores: Float64Array) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   #released = false;
 
-  private constructor(worker: Worker, manifest: ModelManifest, loadedAt: Date) {
-    this.#worker = worker;
+  private constructor(thread: InferenceThread, threads: SpareInferenceThreads | undefined, manifest: ModelManifest, loadedAt: Date) {
+    this.#thread = thread;
+    this.#threads = threads;
     this.manifest = manifest;
     this.loadedAt = loadedAt;
-    worker.on('message', (message: WorkerToMainMessage) => {
-      if (message.type !== 'scores' && message.type !== 'error') return;
-      const waiter = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.type === 'scores') waiter?.resolve(message.scores);
-      else waiter?.reject(toError(message.error));
-    });
-    const failAll = (why: string): void => {
-      for (const waiter of this.#pending.values()) waiter.reject(new LiteCnnError('INTERNAL', why, { httpStatus: 500 }));
-      this.#pending.clear();
-    };
-    worker.on('error', (error) => failAll(`The inference thread failed: ${error.message}`));
-    worker.on('exit', () => failAll('The inference thread stopped.'));
+    thread.worker.on('message', this.#onMessage);
+    thread.worker.on('error', this.#onError);
+    thread.worker.on('exit', this.#onExit);
   }
 
   /**
-   * Starts a worker, loads and warms up the model there; resolves once it is ready to serve.
-   * With `graphCacheDataDir`, the session goes through that data dir's optimised-graph cache.
+   * Loads and warms up the model in a worker thread (the spare of `threads` when given, else a new
+   * one); resolves once it is ready to serve. With `graphCacheDataDir`, the session goes through
+   * that data dir's optimised-graph cache.
    */
-  static start(source: BundleSource, subject: string, graphCacheDataDir?: string): Promise<WorkerModel> {
-    const workerData: InferenceWorkerData = { source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}) };
-    const transferList = 'bytes' in source ? [source.bytes.buffer as ArrayBuffer] : [];
-    const worker = new Worker(WORKER_ENTRY, { workerData, transferList });
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number): void => reject(new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: the inference thread exited (code ${code}) while loading the model.`, { subject }));
-      worker.once('error', reject);
-      worker.once('exit', onExit);
-      worker.once('message', (message: WorkerToMainMessage) => {
-        worker.off('error', reject);
-        worker.off('exit', onExit);
-        if (message.type === 'ready') resolve(new WorkerModel(worker, message.manifest, new Date(message.loadedAt)));
-        else if (message.type === 'failed') {
-          void worker.terminate();
-          reject(toError(message.error, subject));
-        }
-      });
-    });
+  static async start(source: BundleSource, subject: string, graphCacheDataDir?: string, threads?: SpareInferenceThreads): Promise<WorkerModel> {
+    const thread = threads ? threads.take() : InferenceThread.spawn();
+    try {
+      const { manifest, loadedAt } = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}) });
+      return new WorkerModel(thread, threads, manifest, loadedAt);
+    } catch (error) {
+      if (threads) threads.give(thread);
+      else void thread.end();
+      throw error;
+    }
   }
 
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
@@ -72,22 +54,40 @@ export class WorkerModel implements Classifier {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: 'run', id, data: prepared.data, dims: prepared.dims }, [prepared.data.buffer as ArrayBuffer]);
+      this.#thread.post({ type: 'run', id, data: prepared.data, dims: prepared.dims }, [prepared.data.buffer as ArrayBuffer]);
     });
   }
 
-  /** Frees the session and ends the thread. */
+  /** Frees the session; its thread becomes the spare (or ends when there is no spare pool). */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
-    this.#worker.postMessage({ type: 'release' });
-    const timer = setTimeout(() => void this.#worker.terminate(), RELEASE_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
+    this.#thread.worker.off('message', this.#onMessage);
+    this.#thread.worker.off('error', this.#onError);
+    this.#thread.worker.off('exit', this.#onExit);
+    this.#failAll('This model has been unloaded.');
+    if (this.#threads) {
+      await this.#thread.unload();
+      this.#threads.give(this.#thread);
+    } else {
+      await this.#thread.end();
+    }
   }
-}
 
-function toError(error: WorkerError, subject?: string): LiteCnnError {
-  return new LiteCnnError(error.code, error.message, { httpStatus: error.httpStatus, ...(subject ? { subject } : {}) });
+  readonly #onMessage = (message: WorkerToMainMessage): void => {
+    if (message.type !== 'scores' && message.type !== 'error') return;
+    const waiter = this.#pending.get(message.id);
+    this.#pending.delete(message.id);
+    if (message.type === 'scores') waiter?.resolve(message.scores);
+    else waiter?.reject(toLiteCnnError(message.error));
+  };
+
+  readonly #onError = (error: Error): void => this.#failAll(`The inference thread failed: ${error.message}`);
+
+  readonly #onExit = (): void => this.#failAll('The inference thread stopped.');
+
+  #failAll(why: string): void {
+    for (const waiter of this.#pending.values()) waiter.reject(new LiteCnnError('INTERNAL', why, { httpStatus: 500 }));
+    this.#pending.clear();
+  }
 }
