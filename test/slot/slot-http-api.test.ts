@@ -130,3 +130,31 @@ test('a multipart photo of several megabytes is accepted up to the default 20 MB
   assert.equal(response.status, 200, await response.clone().text());
   assert.equal(((await response.json()) as PredictResponse).predictions.length, 5);
 });
+
+test('many different photos in flight at once each get their own answer (upload buffers are reused safely)', async () => {
+  const names = ['cat-abyssinian-type.jpg', 'other-banana.jpg', 'dog-siberian-husky.jpg', 'other-goldfish.jpg', 'other-rocket-launch.jpg', 'cat-orange-kitten.jpg'];
+  const photos = await Promise.all(names.map((name) => readFile(fixtureImage(name))));
+  const one = async (bytes: Buffer): Promise<PredictResponse['predictions']> => {
+    const response = await postMultipart(urls.asis, bytes, 'image', 'image/jpeg');
+    assert.equal(response.status, 200);
+    return ((await response.json()) as PredictResponse).predictions;
+  };
+  const alone = [];
+  for (const bytes of photos) alone.push(await one(bytes));
+  for (let round = 0; round < 4; round++) {
+    const together = await Promise.all(photos.map((bytes) => one(bytes)));
+    for (const [i, predictions] of together.entries()) assert.deepEqual(predictions, alone[i], `${names[i]} in round ${round}`);
+  }
+});
+
+test('a body shorter than its Content-Length is refused, and the slot goes on serving', async () => {
+  const { port } = new URL(urls.asis);
+  const status = await new Promise<number | string>((resolve) => {
+    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/predict', headers: { 'content-type': 'image/jpeg', 'content-length': photo.length } }, (response) => resolve(response.statusCode ?? 0));
+    request.on('error', (error) => resolve(error.message));
+    request.write(photo.subarray(0, 1000));
+    setTimeout(() => request.destroy(), 200);
+  });
+  assert.notEqual(status, 200);
+  assert.equal((await postMultipart(urls.asis, photo)).status, 200);
+});

@@ -3,6 +3,7 @@ import type { LevelWithSilent, Logger } from 'pino';
 import { SLOT_TITLES, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
+import { UploadBuffers } from './upload-buffers.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import type { ServedModel } from './served-model.js';
 import type { SlotMetrics } from './slot-metrics.js';
@@ -21,6 +22,8 @@ export interface SlotServerOptions {
 }
 
 const DEFAULT_TOP = 5;
+/** How many bytes of free upload buffers a slot keeps for reuse (eight 1-2 MB photos). */
+const UPLOAD_BUFFERS_KEPT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The HTTP API of one slot (the same on AS-IS and TO-BE): `POST /predict`, `/healthz`,
@@ -45,24 +48,29 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   });
   // Only images and forms are accepted: no JSON or text parsers, so anything else is a clear 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done));
+  const uploads = new UploadBuffers(UPLOAD_BUFFERS_KEPT_BYTES);
+  app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done, uploads));
   app.addHook('onResponse', async (request, reply) => {
     metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
   });
 
   app.post('/predict', async (request, reply) => {
-    const top = parseTop(request, model.current?.manifest.labels.length);
-    const image = uploadedImage(request, options.maxUploadBytes);
-    const answer = await model.withSession(async (session) => {
-      const result = await session.classify(image, top, options.maxInputPixels);
-      const { manifest } = session;
-      const response: PredictResponse = {
-        predictions: result.predictions,
-        model: { slot, name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 },
-        timing_ms: result.timing,
-      };
-      return response;
-    });
+    let answer: PredictResponse | null;
+    try {
+      const top = parseTop(request, model.current?.manifest.labels.length);
+      const image = uploadedImage(request, options.maxUploadBytes);
+      answer = await model.withSession(async (session) => {
+        const result = await session.classify(image, top, options.maxInputPixels);
+        const { manifest } = session;
+        return {
+          predictions: result.predictions,
+          model: { slot, name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 },
+          timing_ms: result.timing,
+        };
+      });
+    } finally {
+      uploads.give(request.body);
+    }
     if (!answer) throw notReady(slot);
     metrics.recordPrediction(answer.timing_ms);
     return reply.send(answer);

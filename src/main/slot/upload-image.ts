@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { getMultipartBoundary, parseMultipart, MultipartParseError } from '@remix-run/multipart-parser';
 import { LiteCnnError, describeError } from '../errors.js';
+import type { UploadBuffers } from './upload-buffers.js';
 
 const MAX_PARTS = 20;
 const MAX_PART_HEADER_BYTES = 8 * 1024;
@@ -12,29 +13,39 @@ export const UPLOAD_CONTENT_TYPES = /^(multipart\/form-data|image\/[\w.+-]+|appl
 const OVERSIZE_DRAIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * Reads a whole upload into one buffer, up to `limit` bytes. An oversized body is read to its
- * end (up to a cap) and dropped before the 413 is sent: answering while the client is still
- * writing resets its connection and the client never sees why.
+ * Reads a whole upload into one buffer, up to `limit` bytes: with `buffers` and a declared
+ * Content-Length, straight into a reused buffer (give it back once the request is done). An
+ * oversized body is read to its end (up to a cap) and dropped before the 413 is sent: answering
+ * while the client is still writing resets its connection and the client never sees why.
  */
-export function readUploadBody(payload: NodeJS.ReadableStream, limit: number, done: (error: Error | null, body?: Buffer) => void): void {
+export function readUploadBody(payload: NodeJS.ReadableStream & { headers?: Record<string, unknown> }, limit: number, done: (error: Error | null, body?: Buffer) => void, buffers?: UploadBuffers): void {
+  const declared = Number(payload.headers?.['content-length']);
+  const into = buffers && Number.isInteger(declared) && declared > 0 && declared <= limit ? buffers.take(declared) : null;
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
   const finish = (error: Error | null, body?: Buffer): void => {
     if (finished) return;
     finished = true;
+    if (error && into) buffers!.give(into);
     done(error, body);
   };
   payload.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
+    if (into && size + chunk.length <= into.length) chunk.copy(into, size);
+    else if (size + chunk.length <= limit) chunks.push(chunk);
     else chunks.length = 0;
+    size += chunk.length;
     if (size > limit + OVERSIZE_DRAIN_BYTES) {
       (payload as NodeJS.ReadableStream & { destroy(): void }).destroy();
       finish(bodyTooLarge(limit));
     }
   });
-  payload.on('end', () => finish(size > limit ? bodyTooLarge(limit) : null, size > limit ? undefined : Buffer.concat(chunks, size)));
+  payload.on('end', () => {
+    if (size > limit) finish(bodyTooLarge(limit));
+    else if (into && size === into.length) finish(null, into);
+    else if (into) finish(new LiteCnnError('BAD_REQUEST', `The body has ${size} bytes but Content-Length said ${into.length}. Send the whole file once.`, { httpStatus: 400 }));
+    else finish(null, Buffer.concat(chunks, size));
+  });
   payload.on('error', (error: Error) => finish(error));
 }
 

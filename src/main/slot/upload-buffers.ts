@@ -1,0 +1,50 @@
+const MIN_CAPACITY = 64 * 1024;
+
+/**
+ * Reuses the buffers uploads are read into. A photo read into a fresh buffer adds its size to
+ * V8's external memory, and in a busy slot that is what sets off most full garbage collections
+ * (about one every ten 1 MB uploads); reusing buffers halves them. Buffers come in power-of-two
+ * capacities; at most `maxPooledBytes` are kept while free.
+ */
+export class UploadBuffers {
+  readonly #free = new Map<number, Buffer[]>();
+  readonly #wholeOf = new WeakMap<Uint8Array, Buffer>();
+  #freeBytes = 0;
+
+  constructor(readonly maxPooledBytes: number) {}
+
+  /** A buffer of exactly `size` bytes, to be given back with `give` once nothing reads it any more. */
+  take(size: number): Buffer {
+    const capacity = capacityFor(size);
+    const reused = this.#free.get(capacity)?.pop();
+    if (reused) this.#freeBytes -= capacity;
+    const whole = reused ?? Buffer.allocUnsafeSlow(capacity);
+    const view = whole.subarray(0, size);
+    this.#wholeOf.set(view, whole);
+    return view;
+  }
+
+  /** Takes back a buffer from `take` (anything else is ignored); it must not be used afterwards. */
+  give(view: unknown): void {
+    if (!(view instanceof Uint8Array)) return;
+    const whole = this.#wholeOf.get(view);
+    if (!whole) return;
+    this.#wholeOf.delete(view);
+    if (this.#freeBytes + whole.length > this.maxPooledBytes) return;
+    const list = this.#free.get(whole.length) ?? [];
+    list.push(whole);
+    this.#free.set(whole.length, list);
+    this.#freeBytes += whole.length;
+  }
+
+  /** Bytes held by free buffers. */
+  get freeBytes(): number {
+    return this.#freeBytes;
+  }
+}
+
+function capacityFor(size: number): number {
+  let capacity = MIN_CAPACITY;
+  while (capacity < size) capacity *= 2;
+  return capacity;
+}
