@@ -8,13 +8,16 @@ export class LiteCnnError extends Error {
   readonly code: ErrorCode;
   readonly subject: string | undefined;
   readonly httpStatus: number;
+  /** Sent as Retry-After with a 429 or 503 answer. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { subject?: string; httpStatus?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { subject?: string; httpStatus?: number; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LiteCnnError';
     this.code = code;
     this.subject = options.subject;
     this.httpStatus = options.httpStatus ?? 500;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toJSON(): { code: ErrorCode; message: string } {

@@ -18,6 +18,10 @@ export interface SlotStatus {
   host: string;
   port: number;
   url: string | null;
+  /** Over HTTPS: the SHA-256 fingerprint of the certificate the slot serves (pin it); else null. */
+  tlsFingerprint256: string | null;
+  /** Whether /predict, /info and /metrics need `Authorization: Bearer`. */
+  tokenRequired: boolean;
   pid: number | null;
   bundleFile: string;
   model: ModelSummary | null;

@@ -1,9 +1,38 @@
 /** Persistent host settings (`settings.json` in the data dir). Command-line flags override them per run. */
 export interface Settings {
-  /** Address both slot servers listen on. */
+  /** Address both slot servers listen on (unless asisHost / tobeHost say otherwise). */
   host: string;
+  /** AS-IS's own listen address; empty: `host`. Beyond loopback it needs a token. */
+  asisHost: string;
+  /** TO-BE's own listen address; empty: `host`. Beyond loopback it needs a token. */
+  tobeHost: string;
   asisPort: number;
   tobePort: number;
+  /** SHA-256 (hex) of the token AS-IS requires as `Authorization: Bearer`; empty: no token. Set with `litecnn token rotate`. */
+  asisTokenSha256: string;
+  /** SHA-256 (hex) of TO-BE's token; empty: no token. */
+  tobeTokenSha256: string;
+  /** PEM certificate and key files that make AS-IS serve HTTPS; both empty: plain HTTP. */
+  asisTlsCert: string;
+  asisTlsKey: string;
+  /** PEM certificate and key files that make TO-BE serve HTTPS; both empty: plain HTTP. */
+  tobeTlsCert: string;
+  tobeTlsKey: string;
+  /** Requests per second each client may send to a slot (token bucket refill); 0: no limit. */
+  rateLimitPerSecond: number;
+  /** Requests a client may send at once before the per-second rate applies (bucket size). */
+  rateLimitBurst: number;
+  /** Requests per second each client may send to the control API; 0: no limit. */
+  controlRateLimitPerSecond: number;
+  controlRateLimitBurst: number;
+  /** Images a slot decodes and classifies at the same time. */
+  maxConcurrentInferences: number;
+  /** Requests a slot lets wait for an inference; more are answered 503 with Retry-After. */
+  maxQueuedRequests: number;
+  /** Time a client has to send its request headers (slowloris guard), in ms. */
+  headersTimeoutMs: number;
+  /** Time a client has to send its whole request, body included, in ms. */
+  requestTimeoutMs: number;
   /** Port of the control API (always on 127.0.0.1). */
   controlPort: number;
   /** Largest accepted upload, in bytes. */

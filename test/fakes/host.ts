@@ -15,6 +15,8 @@ export function slotStatus(slot: SlotId, state: SlotState, overrides: Partial<Sl
     host: '127.0.0.1',
     port,
     url: serving ? `http://127.0.0.1:${port}` : null,
+    tlsFingerprint256: null,
+    tokenRequired: false,
     pid: serving ? 1000 + port : null,
     bundleFile: `/data/weights/model_${port}.bin`,
     model: serving ? { name: 'litecnn-pets', version: slot === 'asis' ? '1.0.0' : '2.0.0-exp.1', sha256: (slot === 'asis' ? 'a' : 'b').repeat(64) } : null,

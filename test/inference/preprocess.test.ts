@@ -81,3 +81,14 @@ test('bad images are typed errors, not crashes', async () => {
   await assert.rejects(prepareImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)), fill), { code: 'CORRUPT_IMAGE' });
   await assert.rejects(prepareImage(jpeg, fill, 1000), { code: 'IMAGE_TOO_LARGE', message: /more pixels than this server's limit/ });
 });
+
+test('an extreme aspect ratio (65535x1 and 1x65535) is cheap: only the centred square is ever resized', async () => {
+  for (const [width, height] of [[65_535, 1], [1, 65_535]] as const) {
+    const image = await sharp({ create: { width, height, channels: 3, background: '#808080' } }).png().toBuffer();
+    const started = performance.now();
+    const prepared = await prepareImage(image, spec({ width: 128, height: 128, resize: { mode: 'resize-crop', shorterSide: 146 } }));
+    const elapsed = performance.now() - started;
+    assert.deepEqual(prepared.dims, [1, 3, 128, 128]);
+    assert.ok(elapsed < 2_000, `${width}x${height} took ${elapsed.toFixed(0)} ms`);
+  }
+});

@@ -8,6 +8,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
 import { registerSlotControl } from './commands/slot-control.js';
 import { registerRelease } from './commands/release.js';
+import { registerSecurity } from './commands/security.js';
 import { registerWatchAndGpu } from './commands/watch-and-gpu.js';
 
 /** The `litecnn` command line. */
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerModelFiles(program);
   registerLogs(program, globals);
   registerConfig(program, globals);
+  registerSecurity(program, globals);
   return program;
 }

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { PredictResponse } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
+import { postImageToSlot, type SlotEndpoint } from '../http/slot-endpoint.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
@@ -12,23 +13,21 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 /** File extensions `compare DIR` picks up. */
 export const IMAGE_EXTENSIONS = new Set(Object.keys(MIME_BY_EXTENSION));
 
-/** Sends an image file to a slot's `POST /predict` as multipart field "image", as `curl -F image=@FILE` does. */
-export async function predictFile(slotUrl: string, file: string, top = 5): Promise<PredictResponse> {
+/** Sends an image file to a slot's `POST /predict` as a raw image body. */
+export async function predictFile(endpoint: SlotEndpoint, file: string, top = 5): Promise<PredictResponse> {
   const bytes = await readFile(file).catch((error: Error) => {
     throw new LiteCnnError('NOT_AN_IMAGE', `Cannot read ${file}: ${error.message}`, { subject: file });
   });
-  const form = new FormData();
-  form.append('image', new Blob([bytes], { type: MIME_BY_EXTENSION[extname(file).toLowerCase()] ?? 'application/octet-stream' }), basename(file));
-  let response: Response;
+  let response: Awaited<ReturnType<typeof postImageToSlot>>;
   try {
-    response = await fetch(`${slotUrl}/predict?top=${top}`, { method: 'POST', body: form });
+    response = await postImageToSlot(endpoint, bytes, MIME_BY_EXTENSION[extname(file).toLowerCase()] ?? 'application/octet-stream', top);
   } catch (error) {
-    throw new LiteCnnError('NOT_READY', `${slotUrl} does not answer (${describeError((error as Error).cause ?? error)}). Check \`litecnn status\`.`, { subject: slotUrl });
+    if (error instanceof LiteCnnError) throw error;
+    throw new LiteCnnError('NOT_READY', `${endpoint.url} does not answer (${describeError(error)}). Check \`litecnn status\`.`, { subject: endpoint.url });
   }
-  const body = (await response.json()) as PredictResponse | ErrorBody;
-  if (!response.ok) {
-    const { code, message } = (body as ErrorBody).error;
+  if (response.status !== 200) {
+    const { code, message } = (response.body as ErrorBody).error;
     throw new LiteCnnError(code, `${basename(file)}: ${message}`, { subject: file, httpStatus: response.status });
   }
-  return body as PredictResponse;
+  return response.body as PredictResponse;
 }

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
+import type { HostEvent, HostStatus, SettingsUpdate, SlotAction } from '../../shared/host-api.js';
+import type { Settings } from '../../shared/settings.js';
 import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
@@ -20,6 +21,16 @@ export class ControlClient {
 
   static async connect(dataDir: string): Promise<ControlClient> {
     return new ControlClient(await readControlFile(dataDir));
+  }
+
+  /** The host's own slot token, for slots that require one. */
+  get slotToken(): string | undefined {
+    return this.#control.slotToken;
+  }
+
+  /** Changes settings on the running host (which saves them). */
+  updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> {
+    return this.#call('PUT', '/api/settings', change);
   }
 
   status(): Promise<HostStatus> {
@@ -89,7 +100,7 @@ export class ControlClient {
     return new LiteCnnError('HOST_NOT_RUNNING', `The LiteCNN host at ${this.#control.url} (pid ${this.#control.pid}) does not answer (${describeError(error)}). Start it with \`litecnn serve\`.`, { subject: this.#control.url });
   }
 
-  #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  #call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(new URL(path, this.#control.url), {

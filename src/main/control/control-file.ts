@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 export interface ControlFile {
   url: string;
   token: string;
+  /** The host's own token for slots that require one (local CLI commands use it). */
+  slotToken?: string;
   pid: number;
   startedAt: string;
 }

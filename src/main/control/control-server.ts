@@ -6,6 +6,7 @@ import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireControlAuth } from './control-auth.js';
+import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
 import { endEventStreams, streamEvents } from './event-stream.js';
 import { serveDashboard } from './dashboard-files.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from '../slot/upload-image.js';
@@ -39,9 +40,10 @@ const trigger = { enum: ['cli', 'app', 'api'] } as const;
  * history, the watcher, the GPU server, and a live event stream. Every request needs the
  * per-launch token.
  */
-export function buildControlServer(controller: HostController, token: string, logger: Logger, options: { maxUploadBytes: number }): FastifyInstance {
+export function buildControlServer(controller: HostController, token: string, logger: Logger, options: { maxUploadBytes: number; rateLimit?: RateLimit }): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
   useErrorReplies(app, logger);
+  useClientRateLimit(app, options.rateLimit ?? { perSecond: 0, burst: 1 }, { scope: 'the control API', setting: 'controlRateLimitPerSecond' });
   requireControlAuth(app, token, () => {
     const address = app.server.address();
     return typeof address === 'object' && address ? address.port : 0;

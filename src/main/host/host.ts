@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -11,12 +10,16 @@ import { createFileLogger } from '../logging/log-files.js';
 import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { SlotSupervisor, type SlotStateChange } from '../slot/slot-supervisor.js';
-import { prepareDataDir, slotBundleFile, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
+import { prepareDataDir, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
 import { SLOT_ROLES, slotPort } from './slot-roles.js';
 import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
 import type { CompareResult, HostEvent, LogLine, SettingsUpdate } from '../../shared/host-api.js';
 import { compareOnSlots } from './compare-slots.js';
+import { slotEndpoint } from './slot-endpoints.js';
+import { slotProcessConfig } from './slot-process-config.js';
+import { checkSlotExposure } from '../security/slot-exposure.js';
+import { generateToken, tokenSha256 } from '../security/tokens.js';
 import { logComponent, parseLogLine, recentLogLines } from '../logging/log-reader.js';
 import type { DeployResult, GpuCheck, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import { DeployWatcher } from '../deploy/deploy-watcher.js';
@@ -25,7 +28,12 @@ import { ReleaseManager } from '../release/release-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
 /** Settings a running slot or the control API read only when they start. */
-const RESTART_SETTINGS = new Set<keyof Settings>(['host', 'asisPort', 'tobePort', 'controlPort', 'maxUploadBytes', 'maxInputPixels', 'logLevel']);
+const RESTART_SETTINGS = new Set<keyof Settings>([
+  'host', 'asisHost', 'tobeHost', 'asisPort', 'tobePort', 'controlPort', 'maxUploadBytes', 'maxInputPixels', 'logLevel',
+  'asisTokenSha256', 'tobeTokenSha256', 'asisTlsCert', 'asisTlsKey', 'tobeTlsCert', 'tobeTlsKey',
+  'rateLimitPerSecond', 'rateLimitBurst', 'controlRateLimitPerSecond', 'controlRateLimitBurst',
+  'maxConcurrentInferences', 'maxQueuedRequests', 'headersTimeoutMs', 'requestTimeoutMs',
+]);
 
 /** What a host is started with. */
 export interface HostOptions {
@@ -51,7 +59,9 @@ export class Host extends EventEmitter implements HostController {
   #releases: ReleaseManager | null = null;
   #watcher: DeployWatcher | null = null;
   readonly #options: HostOptions;
-  readonly #token = randomBytes(32).toString('base64url');
+  readonly #token = generateToken();
+  /** Accepted by slots that require a token, so that compare and the local CLI keep working. */
+  readonly #slotToken = generateToken();
   readonly #startedAt = new Date();
   #control: FastifyInstance | null = null;
   #controlUrl = '';
@@ -64,16 +74,7 @@ export class Host extends EventEmitter implements HostController {
     this.settings = options.settings;
     const supervisor = (slot: SlotId): SlotSupervisor => {
       const role = SLOT_ROLES[slot];
-      const s = new SlotSupervisor(role, options.launcher, () => ({
-        slot,
-        host: this.settings.host,
-        port: slotPort(slot, this.settings),
-        bundleFile: slotBundleFile(this.dataDir, slot),
-        dataDir: this.dataDir,
-        maxUploadBytes: this.settings.maxUploadBytes,
-        maxInputPixels: this.settings.maxInputPixels,
-        logLevel: this.settings.logLevel,
-      }));
+      const s = new SlotSupervisor(role, options.launcher, () => slotProcessConfig(this.settings, slot, this.dataDir, tokenSha256(this.#slotToken)));
       s.on('state', (change: SlotStateChange) => {
         this.#logger?.info({ slot: change.slot, state: change.state, error: change.error }, 'slot state');
         this.emit('slot-state', change);
@@ -99,6 +100,7 @@ export class Host extends EventEmitter implements HostController {
    * starts both slots (in parallel) and the deploy watcher.
    */
   async start(): Promise<HostStatus> {
+    checkSlotExposure(this.settings);
     await prepareDataDir(this.dataDir, this.#options.bundledWeightsDir ?? BUNDLED_WEIGHTS_DIR);
     this.#logger = await createFileLogger(this.dataDir, 'host', this.settings.logLevel);
     const releases = new ReleaseManager({
@@ -120,7 +122,10 @@ export class Host extends EventEmitter implements HostController {
       ...(this.#options.watcherFirstCheckDelayMs !== undefined ? { firstCheckDelayMs: this.#options.watcherFirstCheckDelayMs } : {}),
     });
     this.#watcher.on('status', () => this.#publish({ type: 'watch', data: this.watchStatus() }));
-    this.#control = buildControlServer(this, this.#token, this.#logger, { maxUploadBytes: this.settings.maxUploadBytes });
+    this.#control = buildControlServer(this, this.#token, this.#logger, {
+      maxUploadBytes: this.settings.maxUploadBytes,
+      rateLimit: { perSecond: this.settings.controlRateLimitPerSecond, burst: this.settings.controlRateLimitBurst },
+    });
     try {
       this.#controlUrl = await this.#control.listen({ host: '127.0.0.1', port: this.settings.controlPort });
     } catch (error) {
@@ -129,7 +134,7 @@ export class Host extends EventEmitter implements HostController {
       }
       throw error;
     }
-    await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, pid: process.pid, startedAt: this.#startedAt.toISOString() });
+    await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, slotToken: this.#slotToken, pid: process.pid, startedAt: this.#startedAt.toISOString() });
     this.#logger.info({ controlUrl: this.#controlUrl }, 'host started');
     await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].start()));
     this.#watcher.start();
@@ -223,7 +228,7 @@ export class Host extends EventEmitter implements HostController {
   /** One image through both slots side by side. */
   async compare(image: Uint8Array): Promise<CompareResult> {
     const [asis, tobe] = await Promise.all([this.slots.asis.status(), this.slots.tobe.status()]);
-    return compareOnSlots(image, { asis: asis.url, tobe: tobe.url });
+    return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) });
   }
 
   /** Recent lines of a slot's (or the host's) log. */
@@ -243,6 +248,7 @@ export class Host extends EventEmitter implements HostController {
    */
   updateSettings(change: Partial<Settings>): SettingsUpdate {
     const restartNeeded: string[] = [];
+    checkSlotExposure({ ...this.settings, ...checkSettingsChange(change) });
     for (const [key, value] of Object.entries(checkSettingsChange(change)) as [keyof Settings, Settings[keyof Settings]][]) {
       if (!(key in this.settings)) throw new LiteCnnError('SETTINGS_INVALID', `Unknown setting "${key}".`, { subject: key, httpStatus: 400 });
       if (this.settings[key] === value) continue;

@@ -45,6 +45,7 @@ export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown,
     if (status >= 500) log.error({ err: error }, 'request failed');
     // The rest of an oversized body was never read, so this connection cannot carry another request.
     if (status === 413) void reply.header('connection', 'close');
+    if (error instanceof LiteCnnError && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -24,8 +24,10 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
     .rotate()
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb');
+  // resize-crop: the centred shorterSide square (libvips crops it), whose centre normalise() takes.
+  // Resizing the whole image first would let a 65535x1 picture grow to millions of pixels wide.
   pipeline = spec.resize.mode === 'resize-crop'
-    ? pipeline.resize({ width: shorterSide, height: shorterSide, fit: 'outside' })
+    ? pipeline.resize({ width: shorterSide, height: shorterSide, fit: 'cover', position: 'centre' })
     : pipeline.resize({ width, height, fit: spec.resize.mode });
   let resized: { data: Buffer; info: OutputInfo };
   try {

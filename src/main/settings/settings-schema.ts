@@ -6,8 +6,24 @@ export type { Settings };
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   host: '127.0.0.1',
+  asisHost: '',
+  tobeHost: '',
   asisPort: 8891,
   tobePort: 8892,
+  asisTokenSha256: '',
+  tobeTokenSha256: '',
+  asisTlsCert: '',
+  asisTlsKey: '',
+  tobeTlsCert: '',
+  tobeTlsKey: '',
+  rateLimitPerSecond: 0,
+  rateLimitBurst: 100,
+  controlRateLimitPerSecond: 20,
+  controlRateLimitBurst: 60,
+  maxConcurrentInferences: 4,
+  maxQueuedRequests: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
   controlPort: 8890,
   maxUploadBytes: 20 * 1024 * 1024,
   maxInputPixels: 100_000_000,
@@ -26,12 +42,29 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
 };
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const tokenHash = { type: 'string', pattern: '^([0-9a-f]{64})?$' } as const;
 
 /** JSON schema of each setting, in the form conf and electron-store take. */
 export const SETTINGS_SCHEMA = {
   host: { type: 'string', minLength: 1 },
+  asisHost: { type: 'string', pattern: '^[^\\s]*$' },
+  tobeHost: { type: 'string', pattern: '^[^\\s]*$' },
   asisPort: port,
   tobePort: port,
+  asisTokenSha256: tokenHash,
+  tobeTokenSha256: tokenHash,
+  asisTlsCert: { type: 'string' },
+  asisTlsKey: { type: 'string' },
+  tobeTlsCert: { type: 'string' },
+  tobeTlsKey: { type: 'string' },
+  rateLimitPerSecond: { type: 'number', minimum: 0, maximum: 1_000_000 },
+  rateLimitBurst: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  controlRateLimitPerSecond: { type: 'number', minimum: 0, maximum: 1_000_000 },
+  controlRateLimitBurst: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  maxConcurrentInferences: { type: 'integer', minimum: 1, maximum: 256 },
+  maxQueuedRequests: { type: 'integer', minimum: 0, maximum: 100_000 },
+  headersTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
+  requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
   controlPort: port,
   maxUploadBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024 * 1024 },
   maxInputPixels: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },

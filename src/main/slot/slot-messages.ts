@@ -1,6 +1,7 @@
 import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { SlotId, SlotInfo } from '../../shared/slot-api.js';
+import type { RateLimit } from '../security/client-rate-limit.js';
 
 /** Everything a slot process needs to start serving. */
 export interface SlotProcessConfig {
@@ -13,6 +14,15 @@ export interface SlotProcessConfig {
   maxUploadBytes: number;
   maxInputPixels: number;
   logLevel: string;
+  /** SHA-256s of the tokens the slot accepts (the user's and the host's own); empty: none needed. */
+  tokenSha256s: string[];
+  /** PEM files: the slot serves HTTPS. */
+  tls: { certFile: string; keyFile: string } | null;
+  rateLimit: RateLimit;
+  maxConcurrentInferences: number;
+  maxQueuedRequests: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** Messages from the host to a slot process. */
@@ -24,7 +34,7 @@ export type HostToSlotMessage =
 
 /** Messages from a slot process to the host. */
 export type SlotToHostMessage =
-  | { type: 'listening'; port: number }
+  | { type: 'listening'; port: number; tlsFingerprint256: string | null }
   | { type: 'ready'; model: ModelSummary; loadedAt: string }
   | { type: 'failed'; error: ErrorBody['error'] }
   | { type: 'info'; requestId: number; info: SlotInfo }

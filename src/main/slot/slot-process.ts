@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
@@ -11,6 +12,7 @@ import type { ModelSummary } from '../../shared/model-manifest.js';
 import { SlotMetrics } from './slot-metrics.js';
 import { buildSlotServer, slotInfo } from './slot-server.js';
 import { errorReply } from '../http/error-replies.js';
+import { readTlsFiles } from '../security/tls-files.js';
 
 /**
  * Entry point of a slot process: one HTTP server and one onnxruntime session, isolated from the
@@ -58,6 +60,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
   try {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.slot, slotConfig.logLevel);
     metrics = new SlotMetrics(slotConfig.slot);
+    const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
     server = await buildSlotServer({
       slot: slotConfig.slot,
       model,
@@ -67,9 +70,16 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
       maxInputPixels: slotConfig.maxInputPixels,
       port: () => boundPort,
       startedAt,
+      tls,
+      tokenSha256s: slotConfig.tokenSha256s,
+      rateLimit: slotConfig.rateLimit,
+      maxConcurrentInferences: slotConfig.maxConcurrentInferences,
+      maxQueuedRequests: slotConfig.maxQueuedRequests,
+      headersTimeoutMs: slotConfig.headersTimeoutMs,
+      requestTimeoutMs: slotConfig.requestTimeoutMs,
     });
     await listen(server, slotConfig);
-    channel.send({ type: 'listening', port: boundPort });
+    channel.send({ type: 'listening', port: boundPort, tlsFingerprint256: tls ? new X509Certificate(tls.cert).fingerprint256 : null });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
     const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, slotConfig.dataDir, threads);
     const summary = await serve(session);

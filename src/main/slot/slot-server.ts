@@ -5,6 +5,10 @@ import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { UploadBuffers } from './upload-buffers.js';
 import { useErrorReplies } from '../http/error-replies.js';
+import { requireBearerToken } from '../security/bearer-auth.js';
+import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
+import { DEFAULT_SETTINGS } from '../settings/settings-schema.js';
+import { AdmissionGate } from './admission-gate.js';
 import type { ServedModel } from './served-model.js';
 import type { SlotMetrics } from './slot-metrics.js';
 
@@ -19,7 +23,19 @@ export interface SlotServerOptions {
   /** The port the server listens on, for `/info` (known only after listen). */
   port: () => number;
   startedAt: Date;
+  /** PEM key and certificate: the slot serves HTTPS. */
+  tls?: { key: Buffer; cert: Buffer } | null;
+  /** SHA-256s of the tokens /predict, /info and /metrics accept; empty: no token needed. */
+  tokenSha256s?: readonly string[];
+  rateLimit?: RateLimit;
+  maxConcurrentInferences?: number;
+  maxQueuedRequests?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
+
+/** Routes a load balancer or orchestrator probes; they stay open when a token is required. */
+const PROBE_ROUTES = new Set(['/healthz', '/readyz']);
 
 const DEFAULT_TOP = 5;
 /** How many bytes of free upload buffers a slot keeps for reuse (eight 1-2 MB photos). */
@@ -31,8 +47,26 @@ const UPLOAD_BUFFERS_KEPT_BYTES = 16 * 1024 * 1024;
  */
 export async function buildSlotServer(options: SlotServerOptions): Promise<FastifyInstance> {
   const { slot, model, metrics, logger } = options;
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: options.maxUploadBytes });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: options.maxUploadBytes,
+    ...serverTimeouts(options.headersTimeoutMs ?? DEFAULT_SETTINGS.headersTimeoutMs, options.requestTimeoutMs ?? DEFAULT_SETTINGS.requestTimeoutMs, options.tls ?? null),
+  }) as unknown as FastifyInstance;
   useErrorReplies(app, logger);
+  const gate = new AdmissionGate(options.maxConcurrentInferences ?? DEFAULT_SETTINGS.maxConcurrentInferences, options.maxQueuedRequests ?? DEFAULT_SETTINGS.maxQueuedRequests);
+  useClientRateLimit(app, options.rateLimit ?? { perSecond: 0, burst: 1 }, { scope: `the ${SLOT_TITLES[slot]} slot`, setting: 'rateLimitPerSecond' });
+  const tokenSha256s = options.tokenSha256s ?? [];
+  if (tokenSha256s.length > 0) {
+    requireBearerToken(app, () => tokenSha256s, (request) => !PROBE_ROUTES.has(request.url.split('?')[0] ?? ''), `Send it as \`Authorization: Bearer TOKEN\` (curl -H "Authorization: Bearer $TOKEN" ...); \`litecnn token rotate --slot ${slot}\` makes a new one.`);
+  }
+  // Admission is counted from arrival, before the body is read: a full slot refuses at once.
+  const leaveGate = Symbol('leaveGate');
+  type AdmittedRequest = FastifyRequest & { [leaveGate]?: () => void };
+  app.addHook('onRequest', async (request: AdmittedRequest) => {
+    if (request.method === 'POST' && request.url.split('?')[0] === '/predict') request[leaveGate] = gate.admit();
+  });
+  app.addHook('onResponse', async (request: AdmittedRequest) => request[leaveGate]?.());
+  app.addHook('onRequestAbort', async (request: AdmittedRequest) => request[leaveGate]?.());
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {
@@ -59,7 +93,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     try {
       const top = parseTop(request, model.current?.manifest.labels.length);
       const image = uploadedImage(request, options.maxUploadBytes);
-      answer = await model.withSession(async (session) => {
+      answer = await model.withSession((session) => gate.run(async () => {
         const result = await session.classify(image, top, options.maxInputPixels);
         const { manifest } = session;
         return {
@@ -67,7 +101,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
           model: { slot, name: manifest.name, version: manifest.version, sha256: manifest.onnx.sha256 },
           timing_ms: result.timing,
         };
-      });
+      }));
     } finally {
       uploads.give(request.body);
     }
@@ -122,6 +156,14 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
     latencyMs: await options.metrics.latencyPercentiles(),
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
   };
+}
+
+/** Fastify options for the HTTP or HTTPS server with slowloris guards: headers and whole-request deadlines (answered 408). */
+function serverTimeouts(headersTimeoutMs: number, requestTimeoutMs: number, tls: { key: Buffer; cert: Buffer } | null): Record<string, unknown> {
+  const headersTimeout = Math.min(headersTimeoutMs, requestTimeoutMs);
+  // Node checks the deadlines on this interval (30 s by default), so it bounds how late a 408 comes.
+  const server = { headersTimeout, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))) };
+  return { requestTimeout: requestTimeoutMs, ...(tls ? { https: { ...server, key: tls.key, cert: tls.cert } } : { http: server }) };
 }
 
 function parseTop(request: FastifyRequest, labels = 1000): number {

@@ -34,6 +34,8 @@ export class SlotSupervisor extends EventEmitter {
   #state: SlotState = 'stopped';
   #process: SlotProcessHandle | null = null;
   #port = 0;
+  #tlsFingerprint256: string | null = null;
+  #tokenRequired = false;
   #model: ModelSummary | null = null;
   #loadedAt: string | null = null;
   #startedAt: Date | null = null;
@@ -116,7 +118,9 @@ export class SlotSupervisor extends EventEmitter {
       state: this.#state,
       host: config.host,
       port,
-      url: this.#state === 'ready' ? `http://${urlHost(config.host)}:${port}` : null,
+      url: this.#state === 'ready' ? `${this.#tlsFingerprint256 ? 'https' : 'http'}://${urlHost(config.host)}:${port}` : null,
+      tlsFingerprint256: this.#tlsFingerprint256,
+      tokenRequired: this.#tokenRequired,
       pid: this.#process?.pid ?? null,
       bundleFile: config.bundleFile,
       model: this.#model,
@@ -138,6 +142,8 @@ export class SlotSupervisor extends EventEmitter {
     this.#model = null;
     this.#loadedAt = null;
     this.#port = 0;
+    this.#tlsFingerprint256 = null;
+    this.#tokenRequired = config.tokenSha256s.length > 0;
     this.#startedAt = new Date();
     this.#setState('starting', null);
     const child = this.#launcher.launch(this.role.slot, SLOT_PROCESS_ENTRY);
@@ -149,6 +155,7 @@ export class SlotSupervisor extends EventEmitter {
       switch (message.type) {
         case 'listening':
           this.#port = message.port;
+          this.#tlsFingerprint256 = message.tlsFingerprint256;
           break;
         case 'ready':
           this.#model = message.model;

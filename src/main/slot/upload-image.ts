@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { getMultipartBoundary, parseMultipart, MultipartParseError } from '@remix-run/multipart-parser';
+import { getMultipartBoundary, parseMultipart } from '@remix-run/multipart-parser';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { UploadBuffers } from './upload-buffers.js';
 
@@ -20,6 +20,10 @@ const OVERSIZE_DRAIN_BYTES = 64 * 1024 * 1024;
  */
 export function readUploadBody(payload: NodeJS.ReadableStream & { headers?: Record<string, unknown> }, limit: number, done: (error: Error | null, body?: Buffer) => void, buffers?: UploadBuffers): void {
   const declared = Number(payload.headers?.['content-length']);
+  if (Number.isInteger(declared) && declared > limit + OVERSIZE_DRAIN_BYTES) {
+    done(bodyTooLarge(limit));
+    return;
+  }
   const into = buffers && Number.isInteger(declared) && declared > 0 && declared <= limit ? buffers.take(declared) : null;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -66,21 +70,23 @@ export function uploadedImage(request: FastifyRequest, maxUploadBytes: number): 
   const boundary = getMultipartBoundary(contentType);
   if (!boundary) throw malformed('the Content-Type has no boundary');
   const otherFields: string[] = [];
+  let image: Uint8Array | null = null;
   try {
     // The parser's own default file limit (2 MiB) is far below a phone photo; the body limit already applies.
     for (const part of parseMultipart(body, { boundary, maxParts: MAX_PARTS, maxHeaderSize: MAX_PART_HEADER_BYTES, maxFileSize: maxUploadBytes, maxTotalSize: maxUploadBytes })) {
-      if (part.name === 'image') {
-        const bytes = part.bytes;
-        if (bytes.length === 0) throw noImage('The "image" field is empty.');
-        return bytes;
+      if (part.name !== 'image') {
+        otherFields.push(part.name ?? '(unnamed)');
+        continue;
       }
-      otherFields.push(part.name ?? '(unnamed)');
+      if (image) throw new LiteCnnError('BAD_REQUEST', 'The form has more than one "image" field. Send one image per request (`litecnn compare` takes many files).', { httpStatus: 400 });
+      image = part.bytes;
+      if (image.length === 0) throw noImage('The "image" field is empty.');
     }
   } catch (error) {
     if (error instanceof LiteCnnError) throw error;
-    if (error instanceof MultipartParseError) throw malformed(describeError(error));
     throw malformed(describeError(error));
   }
+  if (image) return image;
   throw noImage(otherFields.length ? `The form has no "image" field (it has ${otherFields.map((f) => `"${f}"`).join(', ')}).` : 'The form has no fields.');
 }
 

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { CompareResult, HostStatus } from '../../../shared/host-api.js';
+import type { CompareResult } from '../../../shared/host-api.js';
 import { compareOnSlots } from '../../host/compare-slots.js';
+import { slotEndpoint } from '../../host/slot-endpoints.js';
+import type { SlotEndpoint } from '../../http/slot-endpoint.js';
 import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../../shared/slot-api.js';
 import { ControlClient } from '../../control/control-client.js';
 import { LiteCnnError } from '../../errors.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable, formatTopPrediction } from '../format.js';
-import { parsePositiveInt } from '../parse-options.js';
+import { parsePositiveInt, parseSlot } from '../parse-options.js';
 import { IMAGE_EXTENSIONS, predictFile } from '../slot-client.js';
 
 /** One image through both slots. */
@@ -24,8 +26,8 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     .option('--json', 'print the raw answers as JSON')
     .action(async (image: string, options: { slot: string; top: number; json?: boolean }) => {
       const slots = options.slot === 'both' ? [...SLOT_IDS] : [parseSlot(options.slot)];
-      const urls = slotUrls(await hostStatus(globals()));
-      const answers = await Promise.all(slots.map(async (slot) => ({ slot, answer: await predictFile(requireUrl(urls, slot), image, options.top) })));
+      const endpoints = await slotEndpoints(globals());
+      const answers = await Promise.all(slots.map(async (slot) => ({ slot, answer: await predictFile(requireEndpoint(endpoints, slot), image, options.top) })));
       if (options.json) return printJson(Object.fromEntries(answers.map(({ slot, answer }) => [slot, answer])));
       for (const { slot, answer } of answers) {
         process.stdout.write(`${SLOT_TITLES[slot]}  ${answer.model.name} ${answer.model.version}  (${answer.timing_ms.total.toFixed(1)} ms)\n`);
@@ -39,9 +41,9 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     .option('--json', 'print the results as JSON')
     .action(async (paths: string[], options: { json?: boolean }) => {
       const images = await collectImages(paths);
-      const urls = slotUrls(await hostStatus(globals()));
+      const endpoints = await slotEndpoints(globals());
       const results: ComparedImage[] = [];
-      for (const image of images) results.push(await compareImage(image, requireUrl(urls, 'asis'), requireUrl(urls, 'tobe')));
+      for (const image of images) results.push(await compareImage(image, requireEndpoint(endpoints, 'asis'), requireEndpoint(endpoints, 'tobe')));
       const decided = results.filter((r) => r.agree !== null);
       const agreed = decided.filter((r) => r.agree).length;
       const agreement = { images: results.length, compared: decided.length, agreed, rate: decided.length ? agreed / decided.length : null };
@@ -54,11 +56,11 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
 }
 
 /** One image through both slots, on the same path the dashboard's compare uses. */
-async function compareImage(image: string, asisUrl: string, tobeUrl: string): Promise<ComparedImage> {
+async function compareImage(image: string, asis: SlotEndpoint, tobe: SlotEndpoint): Promise<ComparedImage> {
   const bytes = await readFile(image).catch((error: Error) => {
     throw new LiteCnnError('NOT_AN_IMAGE', `Cannot read ${image}: ${error.message}`, { subject: image });
   });
-  return { image, ...(await compareOnSlots(bytes, { asis: asisUrl, tobe: tobeUrl })) };
+  return { image, ...(await compareOnSlots(bytes, { asis, tobe })) };
 }
 
 function cell(answer: CompareResult['asis']): string {
@@ -83,22 +85,18 @@ async function collectImages(paths: string[]): Promise<string[]> {
   return images;
 }
 
-async function hostStatus(options: GlobalOptions): Promise<HostStatus> {
-  return (await ControlClient.connect(dataDirOf(options))).status();
+/** The serving slots, reached with the host's own token and pinned certificates. */
+async function slotEndpoints(options: GlobalOptions): Promise<Partial<Record<SlotId, SlotEndpoint>>> {
+  const client = await ControlClient.connect(dataDirOf(options));
+  const status = await client.status();
+  return Object.fromEntries(status.slots.flatMap((slot) => {
+    const endpoint = slotEndpoint(slot, client.slotToken);
+    return endpoint ? [[slot.slot, endpoint]] : [];
+  }));
 }
 
-function slotUrls(status: HostStatus): Partial<Record<SlotId, string>> {
-  return Object.fromEntries(status.slots.filter((slot) => slot.url).map((slot) => [slot.slot, slot.url!]));
-}
-
-function requireUrl(urls: Partial<Record<SlotId, string>>, slot: SlotId): string {
-  const url = urls[slot];
+function requireEndpoint(endpoints: Partial<Record<SlotId, SlotEndpoint>>, slot: SlotId): SlotEndpoint {
+  const url = endpoints[slot];
   if (!url) throw new LiteCnnError('NOT_READY', `The ${SLOT_TITLES[slot]} slot is not serving. Start it with \`litecnn start ${slot}\` and check \`litecnn status\`.`);
   return url;
-}
-
-function parseSlot(value: string): SlotId {
-  const slot = value.toLowerCase().replace('-', '');
-  if (slot === 'asis' || slot === 'tobe') return slot;
-  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis, tobe or both.`);
 }

@@ -1,0 +1,57 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { ErrorBody } from '../../shared/errors.js';
+import type { PredictResponse } from '../../shared/slot-api.js';
+import { LiteCnnError, describeError } from '../errors.js';
+
+/** How to reach one slot: its URL, a token when it needs one, and over HTTPS the certificate to pin. */
+export interface SlotEndpoint {
+  url: string;
+  token?: string;
+  /** SHA-256 fingerprint (as X509Certificate.fingerprint256 prints it) the slot's certificate must have. */
+  tlsFingerprint256?: string | null;
+}
+
+const TIMEOUT_MS = 60_000;
+
+/**
+ * POSTs an image to a slot's `/predict`. Over HTTPS the slot's certificate is pinned by its
+ * fingerprint (a self-signed one included), so no CA is needed and no other server is trusted.
+ */
+export async function postImageToSlot(endpoint: SlotEndpoint, body: Uint8Array, contentType: string, top: number): Promise<{ status: number; body: PredictResponse | ErrorBody }> {
+  const url = new URL(`/predict?top=${top}`, endpoint.url);
+  const options: RequestOptions & { rejectUnauthorized?: boolean } = {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'content-length': body.length,
+      ...(endpoint.token ? { authorization: `Bearer ${endpoint.token}` } : {}),
+    },
+    timeout: TIMEOUT_MS,
+  };
+  const secure = url.protocol === 'https:';
+  if (secure) options.rejectUnauthorized = false;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = (secure ? httpsRequest : httpRequest)(url, options, resolve);
+    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+    if (secure) {
+      request.on('socket', (socket) => socket.once('secureConnect', () => {
+        const presented = (socket as TLSSocket).getPeerCertificate().fingerprint256;
+        if (presented !== endpoint.tlsFingerprint256) {
+          request.destroy(new Error(`the server's TLS certificate (${presented}) is not the slot's (${endpoint.tlsFingerprint256 ?? 'unknown'})`));
+        }
+      }));
+    }
+    request.end(body);
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return { status: response.statusCode ?? 0, body: JSON.parse(text) as PredictResponse | ErrorBody };
+  } catch (error) {
+    throw new LiteCnnError('INTERNAL', `${endpoint.url} answered ${response.statusCode} with a body that is not JSON (${describeError(error)}).`);
+  }
+}
