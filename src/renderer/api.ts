@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../shared/errors.js';
 import type { CompareResult, HostEvent, HostStatus, LogLine, SettingsUpdate, SlotAction } from '../shared/host-api.js';
-import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../shared/release-api.js';
+import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, WatchStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
 import type { SlotId } from '../shared/slot-api.js';
 
@@ -41,6 +41,8 @@ export class ControlApi {
   history(): Promise<HistoryEntry[]> { return this.#call('GET', '/api/history'); }
   watch(enabled?: boolean): Promise<WatchStatus> { return enabled === undefined ? this.#call('GET', '/api/watch') : this.#call('POST', '/api/watch', { enabled }); }
   gpu(): Promise<GpuCheck> { return this.#call('GET', '/api/gpu'); }
+  gpuPassphrase(): Promise<GpuPassphraseStatus> { return this.#call('GET', '/api/gpu/passphrase'); }
+  setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus> { return this.#call('PUT', '/api/gpu/passphrase', { passphrase }); }
   logs(component: SlotId | 'host', lines = 50): Promise<LogLine[]> { return this.#call('GET', `/api/logs/${component}?lines=${lines}`); }
   settings(): Promise<Settings> { return this.#call('GET', '/api/settings'); }
   updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> { return this.#call('PUT', '/api/settings', change); }

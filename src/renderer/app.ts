@@ -50,7 +50,10 @@ function render(): void {
   replaceChildren(root, header, main);
   renderHeader();
   if (location.hash === '#preferences') {
-    void api!.settings().then((settings) => renderPreferences(main, settings, (change) => api!.updateSettings(change), render), showError);
+    void Promise.all([api!.settings(), api!.gpuPassphrase()]).then(([settings, passphrase]) => renderPreferences(main, settings, (change) => api!.updateSettings(change), render, {
+      status: passphrase,
+      save: (value) => api!.setGpuPassphrase(value),
+    }), showError);
     return;
   }
   slotCards = h('div', { class: 'slots' });

@@ -1,4 +1,5 @@
 import type { SettingsUpdate } from '../shared/host-api.js';
+import type { GpuPassphraseStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
 import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t, type Language } from './i18n.js';
@@ -28,8 +29,17 @@ const FIELDS: Array<{ group: string; fields: Field[] }> = [
   ] },
 ];
 
-/** The Preferences view: every setting in one form, saved through the host (validated there). */
-export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void): void {
+/** The GPU key passphrase: kept by the host in the keychain (the app), never in the settings. */
+export interface PassphraseControl {
+  status: GpuPassphraseStatus;
+  save(passphrase: string): Promise<GpuPassphraseStatus>;
+}
+
+/**
+ * The Preferences view: every setting in one form, saved through the host (validated there), and
+ * where the host can keep one, the GPU key passphrase in a form of its own.
+ */
+export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void, passphrase?: PassphraseControl): void {
   const note = h('p', { role: 'status', 'data-testid': 'preferences-message' });
   const inputs = new Map<keyof Settings, HTMLInputElement | HTMLSelectElement>();
   const fieldset = ({ group, fields }: (typeof FIELDS)[number]): HTMLElement => h('fieldset', {}, h('legend', {}, group), ...fields.map((field) => {
@@ -68,5 +78,33 @@ export function renderPreferences(container: HTMLElement, settings: Settings, sa
   h('fieldset', {}, h('legend', {}, 'Dashboard'), h('div', { class: 'field' }, h('label', { for: 'pref-language' }, 'Language / 언어'), languagePicker)),
   h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('save'))),
   note);
-  replaceChildren(container, h('h2', {}, t('preferences')), form);
+  replaceChildren(container, h('h2', {}, t('preferences')), form, ...(passphrase?.status.storable ? [passphraseForm(passphrase)] : []));
+}
+
+function passphraseForm(control: PassphraseControl): HTMLElement {
+  const input = h('input', { id: 'pref-gpu-passphrase', type: 'password', autocomplete: 'off' });
+  const note = h('p', { role: 'status', 'data-testid': 'passphrase-message' }, control.status.stored ? t('passphraseStored') : t('passphraseNone'));
+  const submit = (value: string): void => {
+    control.save(value).then(
+      (status) => {
+        input.value = '';
+        note.className = 'ok';
+        note.textContent = status.stored ? t('passphraseStored') : t('passphraseNone');
+      },
+      (error: Error) => {
+        note.className = 'error';
+        note.textContent = error.message;
+      },
+    );
+  };
+  return h('form', { class: 'preferences', onsubmit: (event) => {
+    event.preventDefault();
+    submit(input.value);
+  } },
+  h('fieldset', {}, h('legend', {}, t('passphraseTitle')),
+    h('div', { class: 'field' }, h('label', { for: 'pref-gpu-passphrase' }, t('passphraseLabel')), input),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary' }, t('passphraseSave')),
+      h('button', { type: 'button', onclick: () => submit('') }, t('passphraseForget')))),
+  note);
 }

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'BUSY'
   | 'INSECURE_SETTINGS'
   | 'TLS_FILES_INVALID'
+  | 'NOT_SUPPORTED'
   | 'PORT_IN_USE'
   | 'SLOT_START_FAILED'
   | 'UNKNOWN_SLOT'

@@ -74,6 +74,13 @@ export interface WatchStatus {
   progress: ReleaseProgress | null;
 }
 
+/** Whether the host can keep the GPU key passphrase (the app, in the OS keychain) and whether it has one. */
+export interface GpuPassphraseStatus {
+  storable: boolean;
+  stored: boolean;
+  where: string;
+}
+
 /** What `litecnn gpu test` shows. */
 export interface GpuCheck {
   target: string;

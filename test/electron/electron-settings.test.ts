@@ -71,7 +71,7 @@ describe('openAppHost', () => {
     const dataDir = await tempDir();
     openSettings(dataDir).set('asisPort', 9891);
     const launcher = utilityProcessLauncher(createFakeElectron().electron.utilityProcess);
-    const host = await openAppHost({ dataDir, bundledWeightsDir: BUNDLED_WEIGHTS_DIR, launcher }, Store);
+    const host = await openAppHost({ dataDir, bundledWeightsDir: BUNDLED_WEIGHTS_DIR, launcher }, Store, { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' });
     assert.equal(host.dataDir, dataDir);
     assert.equal(host.settings.asisPort, 9891);
     await access(join(dataDir, 'weights', 'model_8891.bin'));

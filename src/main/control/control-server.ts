@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SLOT_ACTIONS, type CompareResult, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
-import type { DeployResult, GpuCheck, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { useErrorReplies } from '../http/error-replies.js';
@@ -25,6 +25,8 @@ export interface HostController {
   gpuCheck(): Promise<GpuCheck>;
   gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }>;
   gpuTrust(fingerprint: string): Promise<{ hostKey: string }>;
+  gpuPassphrase(): Promise<GpuPassphraseStatus>;
+  setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus>;
   compare(image: Uint8Array): Promise<CompareResult>;
   logs(component: string, count: number): Promise<LogLine[]>;
   readonly settings: Settings;
@@ -95,6 +97,12 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.post<{ Body: { fingerprint: string } }>('/api/gpu/trust', {
     schema: { body: { type: 'object', required: ['fingerprint'], additionalProperties: false, properties: { fingerprint: { type: 'string', pattern: '^SHA256:[A-Za-z0-9+/]{43}$' } } } },
   }, async (request) => controller.gpuTrust(request.body.fingerprint));
+
+  app.get('/api/gpu/passphrase', async () => controller.gpuPassphrase());
+
+  app.put<{ Body: { passphrase: string } }>('/api/gpu/passphrase', {
+    schema: { body: { type: 'object', required: ['passphrase'], additionalProperties: false, properties: { passphrase: { type: 'string', maxLength: 1024 } } } },
+  }, async (request) => controller.setGpuPassphrase(request.body.passphrase));
 
   app.get('/api/events', (request, reply) => streamEvents(controller, request, reply));
   app.addHook('preClose', async () => endEventStreams());

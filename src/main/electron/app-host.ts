@@ -2,6 +2,7 @@ import { Host } from '../host/host.js';
 import { prepareDataDir } from '../host/data-dir.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { openElectronSettings, type ElectronStoreClass } from './electron-settings.js';
+import { keychainPassphrase, type SafeStorageLike } from './keychain-passphrase.js';
 
 /** What the app's host is made of. */
 export interface AppHostSetup {
@@ -12,10 +13,18 @@ export interface AppHostSetup {
 
 /**
  * The host the menu-bar app runs: the same data dir, settings file and weights `litecnn serve`
- * would use, its settings opened with electron-store, its slots launched by `launcher`.
+ * would use, its settings opened with electron-store, its slots launched by `launcher`, the GPU key
+ * passphrase kept with safeStorage.
  */
-export async function openAppHost(setup: AppHostSetup, Store: ElectronStoreClass): Promise<Host> {
+export async function openAppHost(setup: AppHostSetup, Store: ElectronStoreClass, safeStorage: SafeStorageLike): Promise<Host> {
   await prepareDataDir(setup.dataDir, setup.bundledWeightsDir);
   const store = openElectronSettings(setup.dataDir, Store);
-  return new Host({ dataDir: setup.dataDir, settings: store.all(), store, launcher: setup.launcher, bundledWeightsDir: setup.bundledWeightsDir });
+  return new Host({
+    dataDir: setup.dataDir,
+    settings: store.all(),
+    store,
+    launcher: setup.launcher,
+    bundledWeightsDir: setup.bundledWeightsDir,
+    keyPassphrase: keychainPassphrase(safeStorage, setup.dataDir),
+  });
 }

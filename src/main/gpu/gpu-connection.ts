@@ -193,7 +193,7 @@ function connectError(error: unknown, target: SshTarget, where: string, seenKey:
     return new LiteCnnError('GPU_AUTH_FAILED', `${where} refused the login for user "${target.user}" with ${target.auth.kind === 'agent' ? 'the ssh-agent keys' : `key ${target.auth.keyFile}`}. Add the public key to ~/.ssh/authorized_keys on the GPU server, or fix gpuUser / gpuKeyPath.`, { subject: where });
   }
   if (/passphrase|encrypted/i.test(message)) {
-    return new LiteCnnError('GPU_AUTH_FAILED', `The SSH key needs a passphrase: set LITECNN_GPU_KEY_PASSPHRASE, or use gpuUseAgent. (${message})`, { subject: where });
+    return new LiteCnnError('GPU_AUTH_FAILED', `The SSH key needs its passphrase (${message}): in the app, enter it in Preferences (kept in the keychain); for \`litecnn serve\`, set LITECNN_GPU_KEY_PASSPHRASE; or use ssh-agent (gpuUseAgent).`, { subject: where });
   }
   return new LiteCnnError('GPU_UNREACHABLE', `Cannot reach the GPU server ${where} (${message}). Check gpuHost and gpuPort, and that the server is up.`, { subject: where, cause: error });
 }

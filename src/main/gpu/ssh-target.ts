@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { environmentPassphrase, type KeyPassphraseSource } from './key-passphrase.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
@@ -27,9 +28,9 @@ export function expandHome(path: string): string {
 /**
  * Resolves the GPU server settings the way `ssh` does: explicit settings win, then the first
  * matching values in the SSH config file (HostName, Port, User, IdentityFile), then defaults.
- * The key passphrase comes from LITECNN_GPU_KEY_PASSPHRASE, never from settings.
+ * The key passphrase comes from `passphrase` (the environment, or the app's keychain), never from settings.
  */
-export async function resolveSshTarget(settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<SshTarget> {
+export async function resolveSshTarget(settings: Settings, passphrase: KeyPassphraseSource = environmentPassphrase(), env: NodeJS.ProcessEnv = process.env): Promise<SshTarget> {
   if (!settings.gpuHost || !settings.gpuRunsDir) {
     throw new LiteCnnError('GPU_NOT_CONFIGURED', 'No GPU server is configured. Set it with `litecnn config set gpuHost HOST` (a host name or an ~/.ssh/config alias) and `litecnn config set gpuRunsDir /path/to/runs`.', { subject: 'gpuHost' });
   }
@@ -45,7 +46,8 @@ export async function resolveSshTarget(settings: Settings, env: NodeJS.ProcessEn
     const candidates = settings.gpuKeyPath ? [settings.gpuKeyPath] : [...identityFiles, ...DEFAULT_KEY_FILES];
     const keyFile = await firstReadable(candidates.map(expandHome));
     if (!keyFile) throw new LiteCnnError('GPU_AUTH_FAILED', `No SSH private key found (looked at ${candidates.join(', ')}). Set one with \`litecnn config set gpuKeyPath FILE\`, or gpuUseAgent true.`, { subject: 'gpuKeyPath' });
-    auth = { kind: 'key', keyFile, ...(env.LITECNN_GPU_KEY_PASSPHRASE ? { passphrase: env.LITECNN_GPU_KEY_PASSPHRASE } : {}) };
+    const secret = await passphrase.read();
+    auth = { kind: 'key', keyFile, ...(secret ? { passphrase: secret } : {}) };
   }
   return {
     alias: settings.gpuHost,

@@ -21,9 +21,10 @@ import { slotProcessConfig } from './slot-process-config.js';
 import { checkSlotExposure } from '../security/slot-exposure.js';
 import { generateToken, tokenSha256 } from '../security/tokens.js';
 import { logComponent, parseLogLine, recentLogLines } from '../logging/log-reader.js';
-import type { DeployResult, GpuCheck, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import { DeployWatcher } from '../deploy/deploy-watcher.js';
 import { checkGpuServer, confirmHostKey, presentedHostKey } from '../gpu/gpu-check.js';
+import { environmentPassphrase, type KeyPassphraseSource } from '../gpu/key-passphrase.js';
 import { ReleaseManager } from '../release/release-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -45,6 +46,8 @@ export interface HostOptions {
   bundledWeightsDir?: string;
   /** Delay before the watcher's first check; 10 s by default. */
   watcherFirstCheckDelayMs?: number;
+  /** Where the GPU key passphrase comes from; by default LITECNN_GPU_KEY_PASSPHRASE. */
+  keyPassphrase?: KeyPassphraseSource;
 }
 
 /**
@@ -59,6 +62,7 @@ export class Host extends EventEmitter implements HostController {
   #releases: ReleaseManager | null = null;
   #watcher: DeployWatcher | null = null;
   readonly #options: HostOptions;
+  readonly #keyPassphrase: KeyPassphraseSource;
   readonly #token = generateToken();
   /** Accepted by slots that require a token, so that compare and the local CLI keep working. */
   readonly #slotToken = generateToken();
@@ -70,6 +74,7 @@ export class Host extends EventEmitter implements HostController {
   constructor(options: HostOptions) {
     super();
     this.#options = options;
+    this.#keyPassphrase = options.keyPassphrase ?? environmentPassphrase();
     this.dataDir = options.dataDir;
     this.settings = options.settings;
     const supervisor = (slot: SlotId): SlotSupervisor => {
@@ -107,6 +112,7 @@ export class Host extends EventEmitter implements HostController {
       dataDir: this.dataDir,
       settings: () => this.settings,
       logger: this.#logger,
+      keyPassphrase: this.#keyPassphrase,
       slots: {
         isReady: (slot) => this.slots[slot].state === 'ready',
         swapModel: (slot, file) => this.slots[slot].swapModel(file),
@@ -195,19 +201,33 @@ export class Host extends EventEmitter implements HostController {
 
   /** Connects to the GPU server: its host key and newest run. */
   gpuCheck(): Promise<GpuCheck> {
-    return checkGpuServer(this.settings);
+    return checkGpuServer(this.settings, this.#keyPassphrase);
   }
 
   /** The host key the GPU server presents now, before the user trusts it. */
   gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }> {
-    return presentedHostKey(this.settings);
+    return presentedHostKey(this.settings, this.#keyPassphrase);
   }
 
   /** Pins the GPU server's host key the user confirmed, and saves it. */
   async gpuTrust(fingerprint: string): Promise<{ hostKey: string }> {
-    const hostKey = await confirmHostKey(this.settings, fingerprint);
+    const hostKey = await confirmHostKey(this.settings, fingerprint, this.#keyPassphrase);
     this.#changeSetting('gpuHostKeyFingerprint', hostKey);
     return { hostKey };
+  }
+
+  /** Whether the GPU key passphrase can be kept here (the app's keychain), and whether one is. */
+  async gpuPassphrase(): Promise<GpuPassphraseStatus> {
+    return { storable: this.#keyPassphrase.save !== undefined, stored: (await this.#keyPassphrase.read()) !== undefined, where: this.#keyPassphrase.where };
+  }
+
+  /** Keeps the GPU key passphrase where it is safe ('' forgets it); refused where nothing can keep it. */
+  async setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus> {
+    if (!this.#keyPassphrase.save) {
+      throw new LiteCnnError('NOT_SUPPORTED', `This host cannot keep a passphrase; it reads it from ${this.#keyPassphrase.where}.`, { httpStatus: 409 });
+    }
+    await this.#keyPassphrase.save(passphrase);
+    return this.gpuPassphrase();
   }
 
   #changeSetting<K extends keyof Settings>(key: K, value: Settings[K]): void {

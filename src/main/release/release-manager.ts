@@ -9,6 +9,7 @@ import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../shared/slot-api.js';
 import { DeployStepError, fetchCandidate } from '../deploy/fetch-candidate.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { KeyPassphraseSource } from '../gpu/key-passphrase.js';
 import { resolveSshTarget } from '../gpu/ssh-target.js';
 import { slotBundleFile } from '../host/data-dir.js';
 import { SLOT_ROLES } from '../host/slot-roles.js';
@@ -52,13 +53,15 @@ export class ReleaseManager extends EventEmitter {
   readonly #journal: ReleaseJournal;
   readonly #dataDir: string;
   readonly #settings: () => Settings;
+  readonly #keyPassphrase: KeyPassphraseSource | undefined;
   readonly #slots: SlotControl;
   readonly #logger: Logger;
   #queue: Promise<unknown> = Promise.resolve();
   #progress: ReleaseProgress | null = null;
 
-  constructor(options: { dataDir: string; settings: () => Settings; slots: SlotControl; logger: Logger }) {
+  constructor(options: { dataDir: string; settings: () => Settings; slots: SlotControl; logger: Logger; keyPassphrase?: KeyPassphraseSource }) {
     super();
+    this.#keyPassphrase = options.keyPassphrase;
     this.#dataDir = options.dataDir;
     this.#settings = options.settings;
     this.#slots = options.slots;
@@ -87,7 +90,7 @@ export class ReleaseManager extends EventEmitter {
       const report = (progress: Omit<ReleaseProgress, 'operation' | 'slot'>): void => this.#report({ operation: 'deploy', slot, ...progress });
       let outcome;
       try {
-        const target = await resolveSshTarget(this.#settings()).catch((error: unknown) => {
+        const target = await resolveSshTarget(this.#settings(), this.#keyPassphrase).catch((error: unknown) => {
           throw new DeployStepError('connect', error);
         });
         outcome = await fetchCandidate(target, {
