@@ -41,6 +41,8 @@ export class ControlApi {
   history(): Promise<HistoryEntry[]> { return this.#call('GET', '/api/history'); }
   watch(enabled?: boolean): Promise<WatchStatus> { return enabled === undefined ? this.#call('GET', '/api/watch') : this.#call('POST', '/api/watch', { enabled }); }
   gpu(): Promise<GpuCheck> { return this.#call('GET', '/api/gpu'); }
+  rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }> { return this.#call('POST', `/api/slots/${slot}/token`, {}); }
+  clearSlotToken(slot: SlotId): Promise<HostStatus> { return this.#call('DELETE', `/api/slots/${slot}/token`); }
   gpuPassphrase(): Promise<GpuPassphraseStatus> { return this.#call('GET', '/api/gpu/passphrase'); }
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus> { return this.#call('PUT', '/api/gpu/passphrase', { passphrase }); }
   logs(component: SlotId | 'host', lines = 50): Promise<LogLine[]> { return this.#call('GET', `/api/logs/${component}?lines=${lines}`); }

@@ -8,6 +8,7 @@ import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t } from './i18n.js';
 import { mountLogsPanel } from './logs-panel.js';
 import { renderPreferences } from './preferences-view.js';
+import { renderTokenPanel } from './token-panel.js';
 import { countdown, renderReleasePanel, type ReleaseView } from './release-panel.js';
 import { renderSlotCards } from './slot-cards.js';
 
@@ -50,10 +51,10 @@ function render(): void {
   replaceChildren(root, header, main);
   renderHeader();
   if (location.hash === '#preferences') {
-    void Promise.all([api!.settings(), api!.gpuPassphrase()]).then(([settings, passphrase]) => renderPreferences(main, settings, (change) => api!.updateSettings(change), render, {
-      status: passphrase,
-      save: (value) => api!.setGpuPassphrase(value),
-    }), showError);
+    void Promise.all([api!.settings(), api!.gpuPassphrase(), api!.status()]).then(([settings, passphrase, status]) => {
+      renderPreferences(main, settings, (change) => api!.updateSettings(change), render, { status: passphrase, save: (value) => api!.setGpuPassphrase(value) });
+      main.append(renderTokenPanel({ status, rotate: (slot) => api!.rotateSlotToken(slot), clear: (slot) => api!.clearSlotToken(slot) }));
+    }, showError);
     return;
   }
   slotCards = h('div', { class: 'slots' });

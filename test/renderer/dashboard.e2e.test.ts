@@ -160,6 +160,26 @@ test('the preferences view saves settings through the host, validated', async ()
   await snapshot('9-preferences');
 });
 
+test('preferences make a slot token (shown once) that the slot then requires, and remove it again', async () => {
+  await page.goto(`${new URL(host.dashboardUrl).origin}/#preferences`);
+  await page.click('[data-action=rotate-token-tobe]');
+  await page.getByTestId('token-message').filter({ hasText: 'not shown again' }).waitFor();
+  const token = await page.getByTestId('new-slot-token').inputValue();
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.ok(!JSON.stringify(host.settings).includes(token), 'only the hash is kept');
+  const tobe = await host.slots.tobe.status();
+  assert.equal(tobe.tokenRequired, true);
+  const bytes = await readFile(fixtureImage('cat-persian.jpg'));
+  const post = (headers: Record<string, string>, url: string): Promise<number> => fetch(`${url}/predict`, { method: 'POST', body: bytes, headers: { 'content-type': 'image/jpeg', ...headers } }).then((r) => r.status);
+  assert.equal(await post({}, tobe.url!), 401);
+  assert.equal(await post({ authorization: `Bearer ${token}` }, tobe.url!), 200);
+  await page.click('[data-action=clear-token-tobe]');
+  await page.getByTestId('token-message').filter({ hasText: 'no token needed' }).waitFor();
+  const cleared = await host.slots.tobe.status();
+  assert.equal(cleared.tokenRequired, false);
+  assert.equal(await post({}, cleared.url!), 200);
+});
+
 test('no script error or CSP violation happened', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { HostEvent, HostStatus, SettingsUpdate, SlotAction } from '../../shared/host-api.js';
-import type { Settings } from '../../shared/settings.js';
+import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
@@ -28,9 +27,13 @@ export class ControlClient {
     return this.#control.slotToken;
   }
 
-  /** Changes settings on the running host (which saves them). */
-  updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> {
-    return this.#call('PUT', '/api/settings', change);
+  /** A new API token for `slot`; the host restarts the slot with it. */
+  rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }> {
+    return this.#call('POST', `/api/slots/${slot}/token`);
+  }
+
+  clearSlotToken(slot: SlotId): Promise<HostStatus> {
+    return this.#call('DELETE', `/api/slots/${slot}/token`);
   }
 
   status(): Promise<HostStatus> {
@@ -100,7 +103,7 @@ export class ControlClient {
     return new LiteCnnError('HOST_NOT_RUNNING', `The LiteCNN host at ${this.#control.url} (pid ${this.#control.pid}) does not answer (${describeError(error)}). Start it with \`litecnn serve\`.`, { subject: this.#control.url });
   }
 
-  #call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  #call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(new URL(path, this.#control.url), {

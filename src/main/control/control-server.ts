@@ -26,6 +26,8 @@ export interface HostController {
   gpuHostKey(): Promise<{ target: string; hostKey: string; pinned: string }>;
   gpuTrust(fingerprint: string): Promise<{ hostKey: string }>;
   gpuPassphrase(): Promise<GpuPassphraseStatus>;
+  rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }>;
+  clearSlotToken(slot: SlotId): Promise<HostStatus>;
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus>;
   compare(image: Uint8Array): Promise<CompareResult>;
   logs(component: string, count: number): Promise<LogLine[]>;
@@ -60,6 +62,10 @@ export function buildControlServer(controller: HostController, token: string, lo
     }
     return controller.act(target, action as SlotAction);
   });
+
+  app.post<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.rotateSlotToken(slotParam(request.params.slot)));
+
+  app.delete<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.clearSlotToken(slotParam(request.params.slot)));
 
   app.post<{ Body: { runId?: string; dryRun?: boolean; trigger?: ReleaseTrigger } }>('/api/deploy', {
     schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { runId: { type: 'string', maxLength: 200 }, dryRun: { type: 'boolean' }, trigger } } },
@@ -125,4 +131,9 @@ export function buildControlServer(controller: HostController, token: string, lo
 
   serveDashboard(app);
   return app;
+}
+
+function slotParam(value: string): SlotId {
+  if (value === 'asis' || value === 'tobe') return value;
+  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis or tobe.`, { subject: value, httpStatus: 400 });
 }

@@ -280,6 +280,26 @@ export class Host extends EventEmitter implements HostController {
     return { settings: { ...this.settings }, restartNeeded };
   }
 
+  /**
+   * Gives `slot` a new API token (only its SHA-256 is kept) and restarts the slot with it if it is
+   * running; the token is in the answer and nowhere else, so show it once.
+   */
+  async rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }> {
+    const token = generateToken();
+    return { token, status: await this.#changeSlotToken(slot, tokenSha256(token)) };
+  }
+
+  /** Removes `slot`'s token (refused while it listens beyond loopback) and restarts it if running. */
+  clearSlotToken(slot: SlotId): Promise<HostStatus> {
+    return this.#changeSlotToken(slot, '');
+  }
+
+  async #changeSlotToken(slot: SlotId, sha256: string): Promise<HostStatus> {
+    this.updateSettings(slot === 'asis' ? { asisTokenSha256: sha256 } : { tobeTokenSha256: sha256 });
+    if (this.slots[slot].state !== 'stopped') await this.slots[slot].restart();
+    return this.status();
+  }
+
   /** Starts, stops or restarts the slots `target` names (see resolveSlotTargets). */
   async act(target: string, action: SlotAction): Promise<HostStatus> {
     const ports = { asis: slotPort('asis', this.settings), tobe: slotPort('tobe', this.settings) };

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Settings } from '../../../shared/settings.js';
 import { SLOT_TITLES, type SlotId } from '../../../shared/slot-api.js';
 import { ControlClient } from '../../control/control-client.js';
 import { LiteCnnError } from '../../errors.js';
@@ -21,8 +20,14 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print as JSON')
     .action(async (options: { slot: string; json?: boolean }) => {
       const slot = parseSlot(options.slot);
-      const value = generateToken();
-      const applied = await changeSlotSettings(globals(), { [tokenKey(slot)]: tokenSha256(value) }, slot);
+      const host = await runningHost(globals());
+      let value: string;
+      if (host) value = (await host.rotateSlotToken(slot)).token;
+      else {
+        value = generateToken();
+        (await openSettings(dataDirOf(globals()))).set(tokenKey(slot), tokenSha256(value));
+      }
+      const applied = host ? 'restarted' : 'saved';
       if (options.json) return printJson({ slot, token: value, applied });
       process.stdout.write(`New ${SLOT_TITLES[slot]} token (shown only now; store it in your client's secret store):\n\n  ${value}\n\n`
         + `Clients send it as: curl -H "Authorization: Bearer ${value}" -F image=@photo.jpg .../predict\n${appliedNote(slot, applied)}\n`);
@@ -34,8 +39,10 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .requiredOption('--slot <slot>', 'asis or tobe')
     .action(async (options: { slot: string }) => {
       const slot = parseSlot(options.slot);
-      const applied = await changeSlotSettings(globals(), { [tokenKey(slot)]: '' }, slot);
-      process.stdout.write(`${SLOT_TITLES[slot]} no longer needs a token.\n${appliedNote(slot, applied)}\n`);
+      const host = await runningHost(globals());
+      if (host) await host.clearSlotToken(slot);
+      else (await openSettings(dataDirOf(globals()))).set(tokenKey(slot), '');
+      process.stdout.write(`${SLOT_TITLES[slot]} no longer needs a token.\n${appliedNote(slot, host ? 'restarted' : 'saved')}\n`);
     });
 
   program
@@ -56,22 +63,13 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     });
 }
 
-/** Applies a change through the running host (which saves it and restarts the slot), or to the settings file. */
-async function changeSlotSettings(options: GlobalOptions, change: Partial<Settings>, slot: SlotId): Promise<'restarted' | 'saved'> {
-  const dataDir = dataDirOf(options);
-  const client = await ControlClient.connect(dataDir).catch((error: unknown) => {
+/** The running host of this data dir, or null when none answers (changes then go to the settings file). */
+async function runningHost(options: GlobalOptions): Promise<ControlClient | null> {
+  const client = await ControlClient.connect(dataDirOf(options)).catch((error: unknown) => {
     if (error instanceof LiteCnnError && error.code === 'HOST_NOT_RUNNING') return null;
     throw error;
   });
-  const running = client ? await client.status().then(() => true, () => false) : false;
-  if (client && running) {
-    await client.updateSettings(change);
-    await client.act(slot, 'restart');
-    return 'restarted';
-  }
-  const settings = await openSettings(dataDir);
-  for (const [key, value] of Object.entries(change)) settings.set(key as keyof Settings, value as never);
-  return 'saved';
+  return client && (await client.status().then(() => true, () => false)) ? client : null;
 }
 
 function appliedNote(slot: SlotId, applied: 'restarted' | 'saved'): string {
