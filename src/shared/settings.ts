@@ -25,6 +25,8 @@ export interface Settings {
   /** Requests per second each client may send to the control API; 0: no limit. */
   controlRateLimitPerSecond: number;
   controlRateLimitBurst: number;
+  /** onnxruntime threads per slot for one inference (1 suits small CNNs and laptops). */
+  inferenceThreads: number;
   /** Images a slot decodes and classifies at the same time. */
   maxConcurrentInferences: number;
   /** Requests a slot lets wait for an inference; more are answered 503 with Retry-After. */

@@ -15,11 +15,11 @@ test('the first load optimises and caches the graph; later loads use the cache a
   const bundle = await readBundleFile(bundleFile);
   const image = await readFile(fixtureImage('cat-grey-tabby.jpg'));
   const plain = await ModelSession.load(bundle, 'plain');
-  const first = await ModelSession.load(bundle, 'first', cache);
+  const first = await ModelSession.load(bundle, 'first', { graphCache: cache });
   const cached = await readdir(cache.dir);
   assert.equal(cached.length, 1, 'one optimised graph written');
   assert.match(cached[0]!, /^[0-9a-f]{64}-[0-9a-f]{12}\.onnx$/);
-  const second = await ModelSession.load(bundle, 'second', cache);
+  const second = await ModelSession.load(bundle, 'second', { graphCache: cache });
   try {
     const expected = (await plain.classify(image, 37)).predictions;
     for (const session of [first, second]) {
@@ -35,10 +35,10 @@ test('the first load optimises and caches the graph; later loads use the cache a
 test('a damaged cached graph is dropped and rebuilt, never served', async () => {
   const cache = new OptimizedGraphCache(await tempDir());
   const bundle = await readBundleFile(bundleFile);
-  await (await ModelSession.load(bundle, 'first', cache)).release();
+  await (await ModelSession.load(bundle, 'first', { graphCache: cache })).release();
   const [name] = await readdir(cache.dir);
   await writeFile(join(cache.dir, name!), 'not a model any more');
-  const session = await ModelSession.load(bundle, 'again', cache);
+  const session = await ModelSession.load(bundle, 'again', { graphCache: cache });
   await session.release();
   assert.ok((await readFile(join(cache.dir, name!))).length > 1000, 'the graph was optimised and cached again');
 });

@@ -61,15 +61,15 @@ test('with a spare pool, a released model leaves its thread as the spare, and th
     threads.prepare();
     const spare = threads.take();
     threads.give(spare);
-    const first = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    const first = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
     threads.prepare();
     const { bytes } = await packFixtureModel();
-    const second = await WorkerModel.start({ bytes: new Uint8Array(bytes) }, 'fixture', undefined, threads);
+    const second = await WorkerModel.start({ bytes: new Uint8Array(bytes) }, 'fixture', { threads });
     await first.release();
     const recycled = threads.take();
     assert.equal(recycled, spare, 'the released model\'s thread is the spare');
     threads.give(recycled);
-    const third = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    const third = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
     try {
       assert.deepEqual((await third.classify(image, 10)).predictions, (await local.classify(image, 10)).predictions);
       assert.equal((await second.classify(await readFile(fixtureImage('other-polar-bear.jpg')), 1)).predictions[0]!.breed_en, 'ice bear');
@@ -87,11 +87,11 @@ test('a failed load gives the thread back as a clean spare; a dead spare is repl
   const broken = join(dir, 'broken.bin');
   await writeFile(broken, (await readFile(asisFile)).subarray(0, 5000));
   try {
-    await assert.rejects(WorkerModel.start({ file: broken }, broken, undefined, threads), { code: 'BUNDLE_TRUNCATED' });
+    await assert.rejects(WorkerModel.start({ file: broken }, broken, { threads }), { code: 'BUNDLE_TRUNCATED' });
     const spare = threads.take();
     await spare.worker.terminate();
     threads.give(spare);
-    const model = await WorkerModel.start({ file: asisFile }, asisFile, undefined, threads);
+    const model = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
     await model.release();
     const next = threads.take();
     threads.give(next);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DeployStep, ReleaseProgress } from '../../shared/release-api.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
+import { storageError } from '../fs/storage-errors.js';
 import { GpuConnection } from '../gpu/gpu-connection.js';
 import type { SshTarget } from '../gpu/ssh-target.js';
 import { RUN_FILES, checkRunId, runFilePath, type TrainingRun } from '../gpu/training-run.js';
@@ -99,7 +100,7 @@ export async function fetchCandidate(target: SshTarget, options: FetchOptions): 
       }, `run ${run.id}`);
     });
     await at('validate', async () => {
-      const model = await WorkerModel.start({ bytes: new Uint8Array(packed.bytes) }, `run ${run.id}`, options.graphCacheDataDir);
+      const model = await WorkerModel.start({ bytes: new Uint8Array(packed.bytes) }, `run ${run.id}`, { graphCacheDataDir: options.graphCacheDataDir });
       try {
         await smokeTest(model, `run ${run.id}`);
       } finally {
@@ -108,7 +109,7 @@ export async function fetchCandidate(target: SshTarget, options: FetchOptions): 
     });
     return { kind: 'candidate', candidate: { run: { ...run, ...(metrics ? { metrics } : {}) }, bytes: packed.bytes, manifest: packed.manifest } };
   } catch (error) {
-    throw error instanceof DeployStepError ? error : new DeployStepError(step, error);
+    throw error instanceof DeployStepError ? error : new DeployStepError(step, storageError(error, options.stagingRoot) ?? error);
   } finally {
     connection?.close();
     if (staging) await rm(staging, { recursive: true, force: true });

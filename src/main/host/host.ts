@@ -33,7 +33,7 @@ const RESTART_SETTINGS = new Set<keyof Settings>([
   'host', 'asisHost', 'tobeHost', 'asisPort', 'tobePort', 'controlPort', 'maxUploadBytes', 'maxInputPixels', 'logLevel',
   'asisTokenSha256', 'tobeTokenSha256', 'asisTlsCert', 'asisTlsKey', 'tobeTlsCert', 'tobeTlsKey',
   'rateLimitPerSecond', 'rateLimitBurst', 'controlRateLimitPerSecond', 'controlRateLimitBurst',
-  'maxConcurrentInferences', 'maxQueuedRequests', 'headersTimeoutMs', 'requestTimeoutMs',
+  'inferenceThreads', 'maxConcurrentInferences', 'maxQueuedRequests', 'headersTimeoutMs', 'requestTimeoutMs',
 ]);
 
 /** What a host is started with. */

@@ -25,6 +25,7 @@ export function slotProcessConfig(settings: Settings, slot: SlotId, dataDir: str
     tls: exposure.tls,
     rateLimit: { perSecond: settings.rateLimitPerSecond, burst: settings.rateLimitBurst },
     maxConcurrentInferences: settings.maxConcurrentInferences,
+    inferenceThreads: settings.inferenceThreads,
     maxQueuedRequests: settings.maxQueuedRequests,
     headersTimeoutMs: settings.headersTimeoutMs,
     requestTimeoutMs: settings.requestTimeoutMs,

@@ -43,10 +43,13 @@ port.on('message', (message: MainToWorkerMessage) => {
   }
 });
 
-async function load({ source, subject, graphCacheDataDir }: LoadRequest): Promise<void> {
+async function load({ source, subject, graphCacheDataDir, onnxThreads }: LoadRequest): Promise<void> {
   try {
     const bundle = 'file' in source ? await readBundleFile(source.file) : decodeBundle(Buffer.from(source.bytes), subject);
-    session = await ModelSession.load(bundle, subject, graphCacheDataDir ? new OptimizedGraphCache(graphCacheDataDir) : undefined);
+    session = await ModelSession.load(bundle, subject, {
+      ...(graphCacheDataDir ? { graphCache: new OptimizedGraphCache(graphCacheDataDir) } : {}),
+      ...(onnxThreads ? { onnxThreads } : {}),
+    });
     send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString() });
   } catch (error) {
     send({ type: 'failed', error: asErrorValue(error) });

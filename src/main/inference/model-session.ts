@@ -5,7 +5,13 @@ import type { ModelBundle } from '../model/bundle-format.js';
 import { classifyImage, type Classification, type Classifier } from './classify.js';
 import type { PreparedImage } from './preprocess.js';
 import { softmax } from './scores.js';
+import { DEFAULT_ONNX_THREADS } from './onnx-threads.js';
 import type { OptimizedGraphCache } from './optimized-graph-cache.js';
+
+export interface SessionOptions {
+  graphCache?: OptimizedGraphCache;
+  onnxThreads?: number;
+}
 
 /**
  * One loaded model: an onnxruntime session checked against its manifest and warmed up.
@@ -27,14 +33,15 @@ export class ModelSession implements Classifier {
   }
 
   /**
-   * Creates the session (through `graphCache` when given, see OptimizedGraphCache), checks input
-   * and output shapes against the manifest, and warms it up.
+   * Creates the session (through `graphCache` when given, see OptimizedGraphCache) with
+   * `onnxThreads` threads for one run, checks input and output shapes against the manifest, and
+   * warms it up.
    */
-  static async load(bundle: ModelBundle, subject: string, graphCache?: OptimizedGraphCache): Promise<ModelSession> {
+  static async load(bundle: ModelBundle, subject: string, { graphCache, onnxThreads = DEFAULT_ONNX_THREADS }: SessionOptions = {}): Promise<ModelSession> {
     const { manifest } = bundle;
     let session: ort.InferenceSession;
     try {
-      const options: ort.InferenceSession.SessionOptions = { executionMode: 'sequential', logSeverityLevel: 3 };
+      const options: ort.InferenceSession.SessionOptions = { executionMode: 'sequential', intraOpNumThreads: onnxThreads, interOpNumThreads: 1, logSeverityLevel: 3 };
       session = graphCache
         ? await graphCache.createSession(bundle.onnx, options)
         : await ort.InferenceSession.create(bundle.onnx, { ...options, graphOptimizationLevel: 'all' });

@@ -9,6 +9,7 @@ export interface LoadRequest {
   subject: string;
   /** Data dir whose optimised-graph cache the worker uses, if any. */
   graphCacheDataDir?: string;
+  onnxThreads?: number;
 }
 
 export interface WorkerError {

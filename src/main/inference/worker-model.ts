@@ -33,10 +33,11 @@ export class WorkerModel implements Classifier {
    * one); resolves once it is ready to serve. With `graphCacheDataDir`, the session goes through
    * that data dir's optimised-graph cache.
    */
-  static async start(source: BundleSource, subject: string, graphCacheDataDir?: string, threads?: SpareInferenceThreads): Promise<WorkerModel> {
+  static async start(source: BundleSource, subject: string, options: { graphCacheDataDir?: string | undefined; threads?: SpareInferenceThreads; onnxThreads?: number } = {}): Promise<WorkerModel> {
+    const { graphCacheDataDir, threads, onnxThreads } = options;
     const thread = threads ? threads.take() : InferenceThread.spawn();
     try {
-      const { manifest, loadedAt } = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}) });
+      const { manifest, loadedAt } = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}), ...(onnxThreads ? { onnxThreads } : {}) });
       return new WorkerModel(thread, threads, manifest, loadedAt);
     } catch (error) {
       if (threads) threads.give(thread);

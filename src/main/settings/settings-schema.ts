@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { Settings } from '../../shared/settings.js';
 import { LiteCnnError } from '../errors.js';
+import { DEFAULT_ONNX_THREADS } from '../inference/onnx-threads.js';
 
 export type { Settings };
 
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   rateLimitBurst: 100,
   controlRateLimitPerSecond: 20,
   controlRateLimitBurst: 60,
+  inferenceThreads: DEFAULT_ONNX_THREADS,
   maxConcurrentInferences: 4,
   maxQueuedRequests: 64,
   headersTimeoutMs: 10_000,
@@ -61,6 +63,7 @@ export const SETTINGS_SCHEMA = {
   rateLimitBurst: { type: 'integer', minimum: 1, maximum: 1_000_000 },
   controlRateLimitPerSecond: { type: 'number', minimum: 0, maximum: 1_000_000 },
   controlRateLimitBurst: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+  inferenceThreads: { type: 'integer', minimum: 1, maximum: 64 },
   maxConcurrentInferences: { type: 'integer', minimum: 1, maximum: 256 },
   maxQueuedRequests: { type: 'integer', minimum: 0, maximum: 100_000 },
   headersTimeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },

@@ -20,6 +20,8 @@ export interface SlotProcessConfig {
   tls: { certFile: string; keyFile: string } | null;
   rateLimit: RateLimit;
   maxConcurrentInferences: number;
+  /** onnxruntime threads for one run. */
+  inferenceThreads: number;
   maxQueuedRequests: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;

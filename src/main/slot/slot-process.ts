@@ -81,7 +81,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort, tlsFingerprint256: tls ? new X509Certificate(tls.cert).fingerprint256 : null });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
-    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, slotConfig.dataDir, threads);
+    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, { graphCacheDataDir: slotConfig.dataDir, threads, onnxThreads: slotConfig.inferenceThreads });
     const summary = await serve(session);
     logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
     channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
@@ -111,7 +111,7 @@ async function serve(session: WorkerModel): Promise<ModelSummary> {
  */
 async function swapModel(requestId: number, bundleFile: string): Promise<void> {
   try {
-    const session = await WorkerModel.start({ file: bundleFile }, bundleFile, config?.dataDir, threads);
+    const session = await WorkerModel.start({ file: bundleFile }, bundleFile, { graphCacheDataDir: config?.dataDir, threads, ...(config ? { onnxThreads: config.inferenceThreads } : {}) });
     const summary = await serve(session);
     logger?.info({ model: summary, file: bundleFile }, 'model swapped');
     channel.send({ type: 'swapped', requestId, model: summary, loadedAt: session.loadedAt.toISOString() });
