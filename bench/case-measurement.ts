@@ -15,6 +15,8 @@ export interface CaseSubjects {
   session: ModelSession;
   slotUrl: string;
   slotPid: number;
+  /** The bare reference server (bare-http-server.ts) with the same model. */
+  bare: { url: string; pid: number };
 }
 
 /** The floor and the HTTP results of one model on one image. */
@@ -23,6 +25,8 @@ export interface CaseMeasurement {
   /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
   httpTop1: string;
   http: HttpResult[];
+  /** The bare reference server at 1 connection, measured in the same blocks as the slot. */
+  bareHttp: HttpResult;
 }
 
 /**
@@ -37,9 +41,9 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   const httpTop1 = await predictOnce(slotUrl, upload);
   const blocks = plan.pairedBlocks;
   const blockSeconds = plan.httpSeconds / blocks;
-  const load = async (connections: number, durationSeconds: number): Promise<LoadSample> => {
-    const sample = await runLoad({ url: slotUrl, upload, connections, durationSeconds, serverPid: slotPid });
-    await waitUntilIdle(slotPid);
+  const load = async (connections: number, durationSeconds: number, server = { url: slotUrl, pid: slotPid }): Promise<LoadSample> => {
+    const sample = await runLoad({ url: server.url, upload, connections, durationSeconds, serverPid: server.pid });
+    await waitUntilIdle(server.pid);
     return sample;
   };
 
@@ -47,18 +51,23 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   await sequentialFloor(session, image, plan.floorWarmUp);
   await concurrentFloor(session, image, plan.floorConcurrency, 1000);
   await load(THROUGHPUT_CONNECTIONS, plan.httpWarmUpSeconds);
+  await load(LATENCY_CONNECTIONS, plan.httpWarmUpSeconds / 2, subjects.bare);
 
   progress(`latency: floor ${plan.floorIterations} calls and HTTP c=${LATENCY_CONNECTIONS} ${plan.httpSeconds} s, in ${blocks} alternating blocks`);
   await quiet.wait();
   const sequential: SequentialSample[] = [];
   const atOne: LoadSample[] = [];
+  const bareAtOne: LoadSample[] = [];
+  let block = 0;
   await alternate(
     blocks,
     async () => {
       sequential.push(await sequentialFloor(session, image, Math.ceil(plan.floorIterations / blocks)));
     },
     async () => {
-      atOne.push(await load(LATENCY_CONNECTIONS, blockSeconds));
+      const slot = async (): Promise<void> => void atOne.push(await load(LATENCY_CONNECTIONS, blockSeconds));
+      const bare = async (): Promise<void> => void bareAtOne.push(await load(LATENCY_CONNECTIONS, blockSeconds / 2, subjects.bare));
+      for (const step of block++ % 2 === 0 ? [slot, bare] : [bare, slot]) await step();
     },
   );
 
@@ -82,7 +91,7 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
     await quiet.wait();
     http.push(summariseLoad([await load(connections, plan.httpSeconds)]));
   }
-  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http };
+  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http, bareHttp: summariseLoad(bareAtOne) };
 }
 
 /** Runs a and b `blocks` times each in the order a b b a a b ..., so neither always goes first. */

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { SLOT_IDS, SLOT_TITLES } from '../src/shared/slot-api.js';
 import { BUSY_MACHINE_PERCENT, busy, ms, percent } from './formats.js';
 import { markdownTable } from './markdown-table.js';
+import { machineRows } from './machine.js';
 import { releaseSection } from './release-report.js';
 import type { BenchResults } from './results.js';
 import { LATENCY_CONNECTIONS, THROUGHPUT_CONNECTIONS, type TargetCheck } from './targets.js';
@@ -39,14 +40,7 @@ function machineSection({ machine, steadiness }: BenchResults): string {
     '## Machine',
     '',
     markdownTable(['', ''], [
-      ['CPU', machine.cpuModel],
-      ['Cores', String(machine.cores)],
-      ['RAM', `${(machine.ramBytes / 2 ** 30).toFixed(1)} GiB`],
-      ['OS', machine.os],
-      ['Node.js', machine.node],
-      ['onnxruntime-node', machine.onnxruntimeNode],
-      ['sharp (libvips)', `${machine.sharp} (${machine.libvips}), ${machine.sharpThreads} thread(s) per image`],
-      ['Date', machine.date.toISOString()],
+      ...machineRows(machine),
       ['CPU steadiness', `all cores busy for ${steadiness.windows} x ${steadiness.windowMs} ms: slowest window did ${percent(steadiness.minShare * 100)}, median ${percent(steadiness.medianShare * 100)} of the fastest's work`],
     ]),
     '',
@@ -113,6 +107,7 @@ function breakdownSection({ cases }: BenchResults): string {
       ms(atOne.slotClassify.p50 - c.floor.latency.p50),
       ms(atOne.latency.p50 - atOne.slotClassify.p50),
       ms(atOne.latency.p50),
+      `${ms(c.bareHttp.latency.p50)} (${(c.bareHttp.latency.p50 / c.floor.latency.p50).toFixed(2)}x)`,
       cpuMsPerRequest(c.floor.throughputCpu.ownPercent, c.floor.maxThroughput),
       cpuMsPerRequest(atEight.cpu.serverPercent, atEight.requestsPerSecond),
       cpuMsPerRequest(atEight.cpu.ownPercent, atEight.requestsPerSecond),
@@ -123,12 +118,13 @@ function breakdownSection({ cases }: BenchResults): string {
     '',
     `Latency at ${LATENCY_CONNECTIONS} connection (p50, ms; the parts are differences of p50s): the floor, plus the slot's own classification time over the floor (same code in the slot process: worker-thread hand-over, process state),`,
     'plus the rest (HTTP, upload and multipart parsing, logging, the load generator, the wake-ups between two processes) = the HTTP p50.',
+    '"bare Node HTTP" is the least any Node server can do around the same classify (bench/bare-http-server.ts: node:http, no framework, no checks, no worker thread, its own process), measured in the same blocks: what HTTP between two processes costs on this machine before any slot code runs (ratio to the floor in brackets).',
     `CPU per request at ${THROUGHPUT_CONNECTIONS} in flight (ms of CPU): what the floor's classify costs, what the slot process spends per answered request, and what the load generator spends; on a machine whose cores are all busy, throughput follows these.`,
     '',
     markdownTable(
-      ['Model', 'Image', 'floor p50', '+ in-slot extra', '+ HTTP and the rest', '= HTTP p50', 'floor CPU/req', 'slot CPU/req', 'client CPU/req'],
+      ['Model', 'Image', 'floor p50', '+ in-slot extra', '+ HTTP and the rest', '= HTTP p50', 'bare Node HTTP p50', 'floor CPU/req', 'slot CPU/req', 'client CPU/req'],
       rows,
-      [2, 3, 4, 5, 6, 7, 8],
+      [2, 3, 4, 5, 6, 7, 8, 9],
     ),
     '',
   ].join('\n');

@@ -15,6 +15,8 @@ export interface CaseResult {
   /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
   httpTop1: string;
   http: HttpResult[];
+  /** The bare Node HTTP reference server at 1 connection (see bare-http-server.ts). */
+  bareHttp: HttpResult;
 }
 
 /** Slot-process memory around the load on one model's host. */

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ModelSession } from '../src/main/inference/model-session.js';
 import { REPO_ROOT } from '../test/helpers/paths.js';
+import { startBareHttpServer } from './bare-http.js';
 import { startBenchHost } from './bench-host.js';
+import { slotBundleFile } from '../src/main/host/data-dir.js';
 import { measureCase } from './case-measurement.js';
 import { measureCpuSteadiness } from './cpu-steadiness.js';
 import { makeBenchImages, SOURCE_PHOTO, type BenchImage } from './images.js';
@@ -95,15 +97,17 @@ async function measureModel(model: BenchModel, images: readonly BenchImage[], qu
     await session.release();
     throw error;
   });
+  const bare = await startBareHttpServer(slotBundleFile(bench.host.dataDir, 'asis'));
   try {
     const idleRss = await bench.slotRss();
     const cases: CaseResult[] = [];
     for (const image of images) {
-      const measured = await measureCase({ session, slotUrl: bench.url, slotPid: bench.pid }, image, PLAN, quiet, (step) => progress(`${model.name} on ${image.name}: ${step}`));
+      const measured = await measureCase({ session, slotUrl: bench.url, slotPid: bench.pid, bare }, image, PLAN, quiet, (step) => progress(`${model.name} on ${image.name}: ${step}`));
       cases.push({ model: model.name, modelInput: inputSize(model), image: image.name, imageBytes: image.bytes.length, ...measured });
     }
     return { cases, memory: { model: model.name, idleRss, afterLoadRss: await bench.slotRss() } };
   } finally {
+    await bare.stop();
     await bench.stop();
     await session.release();
   }
