@@ -16,6 +16,8 @@ export interface TimedRequest {
 
 /** A running loop; `stop` lets the requests in flight finish and returns every request. */
 export interface TimedLoop {
+  /** Requests finished so far (answered or failed). */
+  readonly finished: number;
   stop(): Promise<TimedRequest[]>;
 }
 
@@ -38,6 +40,9 @@ export function startTimedLoop(options: { url: string; upload: MultipartBody; co
   };
   const workers = Array.from({ length: options.connections }, worker);
   return {
+    get finished() {
+      return requests.length;
+    },
     stop: async () => {
       running = false;
       await Promise.all(workers);

@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'PROMOTE_REFUSED'
   | 'ROLLBACK_NO_TARGET'
   | 'SWAP_FAILED'
+  | 'DISK_FULL'
+  | 'FOLDER_NOT_WRITABLE'
   | 'INTERNAL';
 
 /** The JSON body of every error answer. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PredictResponse } from '../../src/shared/slot-api.js';
 import { fixtureImage } from './paths.js';
 import { postMultipart } from './running-host.js';
@@ -8,8 +9,17 @@ export interface LoopResult {
   ok: number;
   failed: number;
   failures: string[];
+  /** When (performance.now()) the first failure came, or null. */
+  firstFailureAt: number | null;
   versions: Set<string>;
 }
+
+/**
+ * After a failure, a worker waits this long: a slot that is down fails at once, and a loop that
+ * never waits on I/O would starve the event loop of an in-process host (which then never
+ * restarts the slot).
+ */
+const PAUSE_AFTER_FAILURE_MS = 20;
 
 /**
  * Sends /predict requests to `url()` back to back (with `concurrency` in flight) until stopped.
@@ -17,7 +27,12 @@ export interface LoopResult {
  */
 export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2): Promise<{ stop: () => Promise<LoopResult> }> {
   const photo = await readFile(fixtureImage('cat-persian.jpg'));
-  const result: LoopResult = { ok: 0, failed: 0, failures: [], versions: new Set() };
+  const result: LoopResult = { ok: 0, failed: 0, failures: [], firstFailureAt: null, versions: new Set() };
+  const fail = (why: string): void => {
+    result.failed++;
+    result.failures.push(why);
+    result.firstFailureAt ??= performance.now();
+  };
   let running = true;
   const worker = async (): Promise<void> => {
     while (running) {
@@ -28,12 +43,11 @@ export async function startRequestLoop(url: () => Promise<string> | string, conc
           result.ok++;
           result.versions.add(body.model.version);
         } else {
-          result.failed++;
-          result.failures.push(`${response.status} ${JSON.stringify(body)}`);
+          fail(`${response.status} ${JSON.stringify(body)}`);
         }
       } catch (error) {
-        result.failed++;
-        result.failures.push(String(error));
+        fail(String(error));
+        await sleep(PAUSE_AFTER_FAILURE_MS);
       }
     }
   };

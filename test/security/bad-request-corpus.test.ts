@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { SLOT_IDS } from '../../src/shared/slot-api.js';
+import { SLOT_IDS, type SlotId } from '../../src/shared/slot-api.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { rawExchange } from '../helpers/raw-http.js';
+import { countStatus, recordFigures, type CorpusFigures, type StatusCounts } from '../helpers/reliability-figures.js';
 import { postMultipart, startTestHost } from '../helpers/running-host.js';
 
 /**
@@ -15,6 +16,8 @@ import { postMultipart, startTestHost } from '../helpers/running-host.js';
 const MAX_UPLOAD = 512 * 1024;
 const HEADERS_TIMEOUT_MS = 400;
 const REQUEST_TIMEOUT_MS = 700;
+/** How far a slot's RSS may grow over the whole corpus. */
+const RSS_BOUND_BYTES = 150 * 1024 * 1024;
 const { host, url } = await startTestHost({ maxUploadBytes: MAX_UPLOAD, maxInputPixels: 40_000_000, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
 const jpeg = await readFile(fixtureImage('dog-golden-retriever.jpg'));
 const png = await readFile(fixtureImage('cat-chelsea-tabby.png'));
@@ -121,6 +124,8 @@ test(`a corpus of ${CORPUS.length} bad requests, on both slots: each gets its do
   assert.ok(CORPUS.length >= 40);
   assert.equal(new Set(CORPUS.map((c) => c.name)).size, CORPUS.length, 'every case is distinct');
   const before = await host.status();
+  const statuses: Record<SlotId, StatusCounts> = { asis: {}, tobe: {} };
+  const goodRequests: Record<SlotId, number> = { asis: 0, tobe: 0 };
   for (const slot of SLOT_IDS) {
     const base = await url(slot);
     const port = Number(new URL(base).port);
@@ -129,6 +134,7 @@ test(`a corpus of ${CORPUS.length} bad requests, on both slots: each gets its do
       const parts = await bad.parts();
       const exchange = await rawExchange(port, parts, { ...(bad.gapMs ? { gapMs: bad.gapMs } : {}), deadlineMs: 3_000 });
       const got = exchange.statuses;
+      for (const status of got) countStatus(statuses[slot], status);
       const ok = bad.expectAll ? JSON.stringify(got) === JSON.stringify(bad.expectAll) : got.length >= 1 && bad.expect.includes(got[0]!);
       if (!ok) failures.push(`${bad.name}: expected ${JSON.stringify(bad.expectAll ?? bad.expect)}, got ${JSON.stringify(got)} ${exchange.text.slice(0, 160).replace(/\s+/g, ' ')}`);
       const afterLastByte = exchange.ms - (bad.gapMs ?? 0) * parts.length;
@@ -136,6 +142,7 @@ test(`a corpus of ${CORPUS.length} bad requests, on both slots: each gets its do
       if (got.some((s) => s >= 500)) failures.push(`${bad.name}: a server error ${JSON.stringify(got)}`);
       if (i % 5 === 4) {
         const good = await postMultipart(base, jpeg);
+        goodRequests[slot]++;
         if (good.status !== 200) failures.push(`after ${bad.name}: a correct request got ${good.status}`);
       }
     }
@@ -145,6 +152,13 @@ test(`a corpus of ${CORPUS.length} bad requests, on both slots: each gets its do
   for (const [i, slot] of after.slots.entries()) {
     assert.equal(slot.state, 'ready');
     assert.equal(slot.restarts, before.slots[i]!.restarts, `${slot.slot} never restarted`);
-    assert.ok((slot.memory?.rssBytes ?? Infinity) < (before.slots[i]!.memory?.rssBytes ?? 0) + 150 * 1024 * 1024, `${slot.slot} RSS ${slot.memory?.rssBytes} vs ${before.slots[i]!.memory?.rssBytes} before`);
+    assert.ok((slot.memory?.rssBytes ?? Infinity) < (before.slots[i]!.memory?.rssBytes ?? 0) + RSS_BOUND_BYTES, `${slot.slot} RSS ${slot.memory?.rssBytes} vs ${before.slots[i]!.memory?.rssBytes} before`);
   }
+  const slots = Object.fromEntries(after.slots.map((slot, i) => [slot.slot, {
+    statuses: statuses[slot.slot],
+    goodRequests: goodRequests[slot.slot],
+    restarts: slot.restarts,
+    memory: { beforeBytes: before.slots[i]!.memory!.rssBytes, afterBytes: slot.memory!.rssBytes, boundBytes: RSS_BOUND_BYTES },
+  }])) as CorpusFigures['slots'];
+  await recordFigures('bad-request-corpus', { casesPerSlot: CORPUS.length, slots });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { BUNDLE_HEADER_BYTES, decodeBundle, encodeBundle, sha256Hex } from '../.
 import { uploadedImage } from '../../src/main/slot/upload-image.js';
 import { prepareImage, type PreparedImage } from '../../src/main/inference/preprocess.js';
 import { REPO_ROOT, fixtureImage } from '../helpers/paths.js';
+import { recordFigures, type FuzzFigures } from '../helpers/reliability-figures.js';
 
 const BUNDLE_FILE = join(REPO_ROOT, 'weights', 'model_8891.bin');
 const BUNDLE_BYTES = await readFile(BUNDLE_FILE);
@@ -49,16 +50,20 @@ function syncOutcome<T>(guard: Guard, call: () => T, allowed: readonly ErrorCode
   }
 }
 
+const figures: FuzzFigures = { properties: [] };
+after(() => recordFigures('fuzz', figures));
+
 /** Counts outcomes, so a test can show its inputs reached every path it claims to cover. */
 class Tally {
   readonly counts = new Map<string, number>();
   add(key: string): void {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
-  /** Checks every run was counted and each of `keys` was reached, and reports the counts in the test output. */
+  /** Checks every run was counted and each of `keys` was reached, and reports the counts in the test output and the figures. */
   assertCovers(t: TestContext, runs: number, keys: readonly string[]): void {
     const seen = Object.fromEntries(this.counts);
     t.diagnostic(`outcomes: ${JSON.stringify(seen)}`);
+    figures.properties.push({ name: t.name, inputs: runs, outcomes: seen });
     assert.equal([...this.counts.values()].reduce((a, b) => a + b, 0), runs, 'every run was counted');
     for (const key of keys) assert.ok(this.counts.has(key), `no input reached "${key}" (seen: ${JSON.stringify(seen)})`);
   }

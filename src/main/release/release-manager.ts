@@ -8,7 +8,8 @@ import type { DeployResult, HistoryEntry, ReleaseAction, ReleaseProgress, Releas
 import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../shared/slot-api.js';
 import { DeployStepError, fetchCandidate } from '../deploy/fetch-candidate.js';
 import { LiteCnnError, describeError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { removeTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
+import { storageError } from '../fs/storage-errors.js';
 import type { KeyPassphraseSource } from '../gpu/key-passphrase.js';
 import { resolveSshTarget } from '../gpu/ssh-target.js';
 import { slotBundleFile } from '../host/data-dir.js';
@@ -31,11 +32,11 @@ export interface SlotControl {
   swapModel(slot: SlotId, bundleFile: string): Promise<void>;
 }
 
-/** A step failure of promote, rollback or the end of a deploy. */
+/** A step failure of promote, rollback or the end of a deploy; `afterwards` says where it left the slot. */
 class ReleaseStepError extends LiteCnnError {
-  constructor(readonly step: ReleaseStep, error: unknown) {
+  constructor(readonly step: ReleaseStep, error: unknown, afterwards = '') {
     const cause = error instanceof LiteCnnError ? error : new LiteCnnError('INTERNAL', describeError(error));
-    super(cause.code, `Failed at step "${step}": ${cause.message}`, { httpStatus: cause.httpStatus === 500 ? 500 : cause.httpStatus, cause: error });
+    super(cause.code, `Failed at step "${step}": ${cause.message}${afterwards ? ` ${afterwards}` : ''}`, { httpStatus: cause.httpStatus === 500 ? 500 : cause.httpStatus, cause: error });
   }
 }
 
@@ -165,10 +166,13 @@ export class ReleaseManager extends EventEmitter {
 
   /**
    * Finishes or undoes an operation a crash interrupted (see ReleaseJournal), and removes
-   * leftovers (staging, temp files). Call before the slots start.
+   * leftovers (staging, temp files). Call before the slots start; it also runs before each
+   * operation, to record one whose own recording failed (a full disk).
    */
   async recover(): Promise<HistoryEntry | null> {
     await rm(join(this.#dataDir, 'staging'), { recursive: true, force: true });
+    await removeTempFiles(join(this.#dataDir, 'weights'));
+    await removeTempFiles(this.archive.dir);
     const pending = await this.#journal.pending();
     if (!pending) return null;
     if ((await this.history.entries()).some((e) => e.id === pending.id)) {
@@ -188,7 +192,7 @@ export class ReleaseManager extends EventEmitter {
       }
       entry = this.#entryFor(pending, { outcome: 'failed', recovered: true, error: { code: 'INTERNAL', message: 'Interrupted (the host stopped) before the new model was installed; the previous model was kept.', step: 'install' } });
     }
-    await this.history.append(entry);
+    await this.#record(entry);
     await this.#journal.end();
     this.#logger.warn({ entry }, 'recovered an interrupted release operation');
     return entry;
@@ -201,6 +205,8 @@ export class ReleaseManager extends EventEmitter {
     const to = refOf(bytes, file, runId);
     const pending: PendingRelease = { id: randomUUID(), ...operation, slot, to, ...(from ? { from } : {}), startedAt: new Date().toISOString() };
     let step: ReleaseStep = 'archive';
+    let swapped = false;
+    let putBack = false;
     const report = (next: ReleaseStep): void => {
       step = next;
       this.#report({ operation: operation.action, slot, step });
@@ -219,9 +225,11 @@ export class ReleaseManager extends EventEmitter {
         await this.#slots.swapModel(slot, file);
       } catch (error) {
         if (previousBytes) await writeFileAtomic(file, previousBytes);
+        putBack = Boolean(previousBytes);
         await this.#journal.end();
         throw error;
       }
+      swapped = true;
       faultPoint('swapped');
       report('record');
       const entry = this.#entryFor(pending, { outcome: 'success' });
@@ -232,8 +240,16 @@ export class ReleaseManager extends EventEmitter {
       await this.#prune();
       return entry;
     } catch (error) {
-      const failure = new ReleaseStepError(step, error);
-      await this.#record(this.#entryFor(pending, { outcome: 'failed', error: { code: failure.code, message: failure.message, step } }));
+      // After the swap the slot serves the new model: recording that as a failure would contradict
+      // what is served. The journal stays instead, and the next operation (or start) records it.
+      const afterwards = swapped
+        ? `${SLOT_TITLES[slot]} serves ${to.version} already; history and state record it at the next release operation or host start.`
+        : putBack ? `${SLOT_TITLES[slot]} was put back to ${from!.version}; try again.` : '';
+      const failure = new ReleaseStepError(step, storageError(error, this.#dataDir) ?? error, afterwards);
+      if (!swapped) {
+        await this.#record(this.#entryFor(pending, { outcome: 'failed', error: { code: failure.code, message: failure.message, step } }));
+        await this.#journal.end();
+      }
       throw failure;
     } finally {
       this.#report(null);
@@ -305,7 +321,13 @@ export class ReleaseManager extends EventEmitter {
 
   /** Runs release operations one at a time, in the order they were asked for. */
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(work, work);
+    const afterRecovery = async (): Promise<T> => {
+      await this.recover().catch((error: unknown) => {
+        throw storageError(error, this.#dataDir) ?? error;
+      });
+      return work();
+    };
+    const run = this.#queue.then(afterRecovery, afterRecovery);
     this.#queue = run.catch(() => undefined);
     return run;
   }

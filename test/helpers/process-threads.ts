@@ -1,0 +1,24 @@
+import { readFile, readdir } from 'node:fs/promises';
+
+/**
+ * libvips starts worker threads on demand as more images are decoded at once and keeps them, so
+ * its count follows the load, not what a slot holds.
+ */
+const ON_DEMAND_THREAD_NAMES = new Set(['libvips worker']);
+
+/** How many threads process `pid` has now (the `Threads:` line of /proc/<pid>/status; Linux only). */
+export async function threadCount(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^Threads:\s+(\d+)$/m.exec(status);
+  if (!match) throw new Error(`/proc/${pid}/status has no Threads: line`);
+  return Number(match[1]);
+}
+
+/**
+ * How many of process `pid`'s threads are its own fixed ones (Node's, inference workers',
+ * onnxruntime's), leaving out libvips' on-demand workers; read from /proc/<pid>/task/<tid>/comm.
+ */
+export async function heldThreadCount(pid: number): Promise<number> {
+  const names = await Promise.all((await readdir(`/proc/${pid}/task`)).map((tid) => readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').then((name) => name.trim(), () => null)));
+  return names.filter((name) => name !== null && !ON_DEMAND_THREAD_NAMES.has(name)).length;
+}
