@@ -55,3 +55,30 @@ test('the control API has its own, stricter rate limit', async () => {
   assert.equal(limited.headers.get('retry-after'), '1');
   assert.match(((await limited.json()) as { error: { message: string } }).error.message, /control API.*controlRateLimitPerSecond/);
 });
+
+test('clients that leave mid-upload or mid-inference give their place back: the slot is never left full', async () => {
+  const { url } = await startTestHost({ maxConcurrentInferences: 1, maxQueuedRequests: 1 });
+  const asis = await url('asis');
+  const port = Number(new URL(asis).port);
+  const photo = await readFile(fixtureImage('dog-golden-retriever.jpg'));
+  const { connect } = await import('node:net');
+  const leave = (bytes: Buffer, afterMs: number): Promise<void> => new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.write(`POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: ${photo.length}\r\n\r\n`);
+      socket.write(bytes);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, afterMs);
+    });
+    socket.on('error', () => resolve());
+  });
+  for (let i = 0; i < 6; i++) {
+    await leave(photo.subarray(0, 1000), 20);
+    await leave(photo, 1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const statuses = [];
+  for (let i = 0; i < 3; i++) statuses.push((await fetch(`${asis}/predict`, { method: 'POST', body: photo, headers: { 'content-type': 'image/jpeg' } })).status);
+  assert.deepEqual(statuses, [200, 200, 200]);
+});

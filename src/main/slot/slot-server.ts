@@ -59,14 +59,11 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   if (tokenSha256s.length > 0) {
     requireBearerToken(app, () => tokenSha256s, (request) => !PROBE_ROUTES.has(request.url.split('?')[0] ?? ''), `Send it as \`Authorization: Bearer TOKEN\` (curl -H "Authorization: Bearer $TOKEN" ...); \`litecnn token rotate --slot ${slot}\` makes a new one.`);
   }
-  // Admission is counted from arrival, before the body is read: a full slot refuses at once.
-  const leaveGate = Symbol('leaveGate');
-  type AdmittedRequest = FastifyRequest & { [leaveGate]?: () => void };
-  app.addHook('onRequest', async (request: AdmittedRequest) => {
-    if (request.method === 'POST' && request.url.split('?')[0] === '/predict') request[leaveGate] = gate.admit();
+  // Admission is counted from arrival, before the body is read: a full slot refuses at once. The
+  // response's 'close' comes however the exchange ends (answered, or the client gone mid-upload).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'POST' && request.url.split('?')[0] === '/predict') reply.raw.once('close', gate.admit());
   });
-  app.addHook('onResponse', async (request: AdmittedRequest) => request[leaveGate]?.());
-  app.addHook('onRequestAbort', async (request: AdmittedRequest) => request[leaveGate]?.());
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {
