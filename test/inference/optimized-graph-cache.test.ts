@@ -42,3 +42,17 @@ test('a damaged cached graph is dropped and rebuilt, never served', async () => 
   await session.release();
   assert.ok((await readFile(join(cache.dir, name!))).length > 1000, 'the graph was optimised and cached again');
 });
+
+test('a cache that cannot be written (here: cache is a file, not a folder) costs only the caching: the model still loads and answers the same', async () => {
+  const dataDir = await tempDir();
+  await writeFile(join(dataDir, 'cache'), 'not a folder');
+  const bundle = await readBundleFile(bundleFile);
+  const image = await readFile(fixtureImage('cat-grey-tabby.jpg'));
+  const plain = await ModelSession.load(bundle, 'plain');
+  const uncached = await ModelSession.load(bundle, 'uncached', { graphCache: new OptimizedGraphCache(dataDir) });
+  try {
+    assert.deepEqual((await uncached.classify(image, 5)).predictions, (await plain.classify(image, 5)).predictions);
+  } finally {
+    await Promise.all([plain.release(), uncached.release()]);
+  }
+});

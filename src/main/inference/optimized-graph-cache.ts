@@ -32,9 +32,17 @@ export class OptimizedGraphCache {
         await unlink(cached).catch(() => undefined);
       }
     }
-    await mkdir(this.dir, { recursive: true });
     const temp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
-    const session = await ort.InferenceSession.create(onnx, { ...options, graphOptimizationLevel: 'all', optimizedModelFilePath: temp });
+    let session: ort.InferenceSession;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      session = await ort.InferenceSession.create(onnx, { ...options, graphOptimizationLevel: 'all', optimizedModelFilePath: temp });
+    } catch {
+      // The cache could not be written (a full disk, a read-only data dir): the model itself may
+      // be fine, so it is loaded without the cache; a real model problem fails there.
+      await unlink(temp).catch(() => undefined);
+      return ort.InferenceSession.create(onnx, { ...options, graphOptimizationLevel: 'all' });
+    }
     await rename(temp, cached).catch(() => unlink(temp).catch(() => undefined));
     await this.#prune();
     return session;
