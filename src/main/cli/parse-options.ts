@@ -1,6 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import type { SlotId } from '../../shared/slot-api.js';
-import { LiteCnnError } from '../errors.js';
 
 /** A port number from the command line; 0 lets the OS pick a free one. */
 export function parsePort(value: string): number {
@@ -16,9 +14,3 @@ export function parsePositiveInt(value: string): number {
   return number;
 }
 
-/** A slot name as users type it: asis, tobe, as-is, to-be (any case). */
-export function parseSlot(value: string): SlotId {
-  const slot = value.toLowerCase().replace('-', '');
-  if (slot === 'asis' || slot === 'tobe') return slot;
-  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis or tobe.`, { subject: value });
-}

@@ -4,6 +4,7 @@ import { SLOT_ACTIONS, type CompareResult, type HostEvent, type HostStatus, type
 import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
+import { parseSlotId } from '../host/slot-targets.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireControlAuth } from './control-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
@@ -63,9 +64,9 @@ export function buildControlServer(controller: HostController, token: string, lo
     return controller.act(target, action as SlotAction);
   });
 
-  app.post<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.rotateSlotToken(slotParam(request.params.slot)));
+  app.post<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.rotateSlotToken(parseSlotId(request.params.slot)));
 
-  app.delete<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.clearSlotToken(slotParam(request.params.slot)));
+  app.delete<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.clearSlotToken(parseSlotId(request.params.slot)));
 
   app.post<{ Body: { runId?: string; dryRun?: boolean; trigger?: ReleaseTrigger } }>('/api/deploy', {
     schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { runId: { type: 'string', maxLength: 200 }, dryRun: { type: 'boolean' }, trigger } } },
@@ -131,9 +132,4 @@ export function buildControlServer(controller: HostController, token: string, lo
 
   serveDashboard(app);
   return app;
-}
-
-function slotParam(value: string): SlotId {
-  if (value === 'asis' || value === 'tobe') return value;
-  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis or tobe.`, { subject: value, httpStatus: 400 });
 }

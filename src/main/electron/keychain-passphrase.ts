@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { access, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LiteCnnError, isErrnoError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
@@ -33,6 +33,7 @@ export function keychainPassphrase(safeStorage: SafeStorageLike, dataDir: string
         throw new LiteCnnError('GPU_AUTH_FAILED', `The stored SSH key passphrase cannot be decrypted (${(error as Error).message}); enter it again in Preferences.`, { subject: file });
       }
     },
+    stored: () => access(file).then(() => true, () => false),
     async save(passphrase) {
       if (passphrase === '') {
         await unlink(file).catch((error: unknown) => {

@@ -4,6 +4,8 @@
  */
 export interface KeyPassphraseSource {
   read(): Promise<string | undefined>;
+  /** Whether one is there, without reading (decrypting) it. */
+  stored(): Promise<boolean>;
   /** Keeps the passphrase ('' forgets it); absent where nothing can be kept safely. */
   save?(passphrase: string): Promise<void>;
   /** Where it is kept, for messages: e.g. "the macOS keychain". */
@@ -14,6 +16,7 @@ export interface KeyPassphraseSource {
 export function environmentPassphrase(env: NodeJS.ProcessEnv = process.env): KeyPassphraseSource {
   return {
     read: async () => env.LITECNN_GPU_KEY_PASSPHRASE || undefined,
+    stored: async () => Boolean(env.LITECNN_GPU_KEY_PASSPHRASE),
     where: 'the environment variable LITECNN_GPU_KEY_PASSPHRASE',
   };
 }

@@ -218,7 +218,7 @@ export class Host extends EventEmitter implements HostController {
 
   /** Whether the GPU key passphrase can be kept here (the app's keychain), and whether one is. */
   async gpuPassphrase(): Promise<GpuPassphraseStatus> {
-    return { storable: this.#keyPassphrase.save !== undefined, stored: (await this.#keyPassphrase.read()) !== undefined, where: this.#keyPassphrase.where };
+    return { storable: this.#keyPassphrase.save !== undefined, stored: await this.#keyPassphrase.stored(), where: this.#keyPassphrase.where };
   }
 
   /** Keeps the GPU key passphrase where it is safe ('' forgets it); refused where nothing can keep it. */
@@ -268,8 +268,9 @@ export class Host extends EventEmitter implements HostController {
    */
   updateSettings(change: Partial<Settings>): SettingsUpdate {
     const restartNeeded: string[] = [];
-    checkSlotExposure({ ...this.settings, ...checkSettingsChange(change) });
-    for (const [key, value] of Object.entries(checkSettingsChange(change)) as [keyof Settings, Settings[keyof Settings]][]) {
+    const checked = checkSettingsChange(change);
+    checkSlotExposure({ ...this.settings, ...checked });
+    for (const [key, value] of Object.entries(checked) as [keyof Settings, Settings[keyof Settings]][]) {
       if (!(key in this.settings)) throw new LiteCnnError('SETTINGS_INVALID', `Unknown setting "${key}".`, { subject: key, httpStatus: 400 });
       if (this.settings[key] === value) continue;
       this.#options.store?.set(key, value as never);

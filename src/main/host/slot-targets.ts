@@ -2,6 +2,13 @@ import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { SLOT_ROLES } from './slot-roles.js';
 
+/** One slot as users type it: asis, tobe, as-is, to-be (any case); UNKNOWN_SLOT otherwise. */
+export function parseSlotId(value: string): SlotId {
+  const slot = value.trim().toLowerCase().replace('-', '');
+  if (slot === 'asis' || slot === 'tobe') return slot;
+  throw new LiteCnnError('UNKNOWN_SLOT', `Unknown slot "${value}"; use asis or tobe.`, { subject: value, httpStatus: 400 });
+}
+
 /**
  * Which slots a command-line or API target names: `asis`, `tobe`, `all`, `as-is`, `to-be`,
  * a slot's current port, or the old scripts' ports 8891 / 8892.

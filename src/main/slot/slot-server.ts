@@ -7,7 +7,6 @@ import { UploadBuffers } from './upload-buffers.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireBearerToken } from '../security/bearer-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
-import { DEFAULT_SETTINGS } from '../settings/settings-schema.js';
 import { AdmissionGate } from './admission-gate.js';
 import type { ServedModel } from './served-model.js';
 import type { SlotMetrics } from './slot-metrics.js';
@@ -24,14 +23,14 @@ export interface SlotServerOptions {
   port: () => number;
   startedAt: Date;
   /** PEM key and certificate: the slot serves HTTPS. */
-  tls?: { key: Buffer; cert: Buffer } | null;
+  tls: { key: Buffer; cert: Buffer } | null;
   /** SHA-256s of the tokens /predict, /info and /metrics accept; empty: no token needed. */
-  tokenSha256s?: readonly string[];
-  rateLimit?: RateLimit;
-  maxConcurrentInferences?: number;
-  maxQueuedRequests?: number;
-  headersTimeoutMs?: number;
-  requestTimeoutMs?: number;
+  tokenSha256s: readonly string[];
+  rateLimit: RateLimit;
+  maxConcurrentInferences: number;
+  maxQueuedRequests: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** Routes a load balancer or orchestrator probes; they stay open when a token is required. */
@@ -50,12 +49,12 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.maxUploadBytes,
-    ...serverTimeouts(options.headersTimeoutMs ?? DEFAULT_SETTINGS.headersTimeoutMs, options.requestTimeoutMs ?? DEFAULT_SETTINGS.requestTimeoutMs, options.tls ?? null),
+    ...serverTimeouts(options.headersTimeoutMs, options.requestTimeoutMs, options.tls),
   }) as unknown as FastifyInstance;
   useErrorReplies(app, logger);
-  const gate = new AdmissionGate(options.maxConcurrentInferences ?? DEFAULT_SETTINGS.maxConcurrentInferences, options.maxQueuedRequests ?? DEFAULT_SETTINGS.maxQueuedRequests);
-  useClientRateLimit(app, options.rateLimit ?? { perSecond: 0, burst: 1 }, { scope: `the ${SLOT_TITLES[slot]} slot`, setting: 'rateLimitPerSecond' });
-  const tokenSha256s = options.tokenSha256s ?? [];
+  const gate = new AdmissionGate(options.maxConcurrentInferences, options.maxQueuedRequests);
+  useClientRateLimit(app, options.rateLimit, { scope: `the ${SLOT_TITLES[slot]} slot`, setting: 'rateLimitPerSecond' });
+  const { tokenSha256s } = options;
   if (tokenSha256s.length > 0) {
     requireBearerToken(app, () => tokenSha256s, (request) => !PROBE_ROUTES.has(request.url.split('?')[0] ?? ''), `Send it as \`Authorization: Bearer TOKEN\` (curl -H "Authorization: Bearer $TOKEN" ...); \`litecnn token rotate --slot ${slot}\` makes a new one.`);
   }

@@ -10,7 +10,8 @@ import { ControlClient } from '../../control/control-client.js';
 import { LiteCnnError } from '../../errors.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable, formatTopPrediction } from '../format.js';
-import { parsePositiveInt, parseSlot } from '../parse-options.js';
+import { parsePositiveInt } from '../parse-options.js';
+import { parseSlotId } from '../../host/slot-targets.js';
 import { IMAGE_EXTENSIONS, predictFile } from '../slot-client.js';
 
 /** One image through both slots. */
@@ -25,7 +26,7 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     .option('--top <n>', 'how many classes to show', parsePositiveInt, 5)
     .option('--json', 'print the raw answers as JSON')
     .action(async (image: string, options: { slot: string; top: number; json?: boolean }) => {
-      const slots = options.slot === 'both' ? [...SLOT_IDS] : [parseSlot(options.slot)];
+      const slots = options.slot === 'both' ? [...SLOT_IDS] : [parseSlotId(options.slot)];
       const endpoints = await slotEndpoints(globals());
       const answers = await Promise.all(slots.map(async (slot) => ({ slot, answer: await predictFile(requireEndpoint(endpoints, slot), image, options.top) })));
       if (options.json) return printJson(Object.fromEntries(answers.map(({ slot, answer }) => [slot, answer])));

@@ -7,7 +7,8 @@ import { generateSelfSignedCertificate } from '../../security/self-signed-cert.j
 import { generateToken, tokenSha256 } from '../../security/tokens.js';
 import { openSettings } from '../../settings/settings-store.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
-import { parsePositiveInt, parseSlot } from '../parse-options.js';
+import { parsePositiveInt } from '../parse-options.js';
+import { parseSlotId } from '../../host/slot-targets.js';
 
 /** `litecnn token rotate|clear` and `litecnn tls generate`: the slots' API tokens and certificates. */
 export function registerSecurity(program: Command, globals: () => GlobalOptions): void {
@@ -19,7 +20,7 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .requiredOption('--slot <slot>', 'asis or tobe')
     .option('--json', 'print as JSON')
     .action(async (options: { slot: string; json?: boolean }) => {
-      const slot = parseSlot(options.slot);
+      const slot = parseSlotId(options.slot);
       const host = await runningHost(globals());
       let value: string;
       if (host) value = (await host.rotateSlotToken(slot)).token;
@@ -38,7 +39,7 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .description('remove a slot\'s token: it then needs none (refused while it listens beyond loopback)')
     .requiredOption('--slot <slot>', 'asis or tobe')
     .action(async (options: { slot: string }) => {
-      const slot = parseSlot(options.slot);
+      const slot = parseSlotId(options.slot);
       const host = await runningHost(globals());
       if (host) await host.clearSlotToken(slot);
       else (await openSettings(dataDirOf(globals()))).set(tokenKey(slot), '');
