@@ -1,5 +1,5 @@
 import type { ErrorBody } from './errors.js';
-import type { ModelSummary } from './model-manifest.js';
+import type { ModelInputSpec, ModelSummary } from './model-manifest.js';
 import type { SlotId, SlotInfo } from './slot-api.js';
 import type { HistoryEntry, ReleaseProgress, WatchStatus } from './release-api.js';
 
@@ -25,6 +25,8 @@ export interface SlotStatus {
   pid: number | null;
   bundleFile: string;
   model: ModelSummary | null;
+  /** How the served model wants its input (lets the host prepare one tensor for both slots). */
+  input: ModelInputSpec | null;
   loadedAt: string | null;
   startedAt: string | null;
   uptimeSeconds: number | null;
@@ -67,6 +69,8 @@ export interface CompareResult {
   tobe: import('./slot-api.js').PredictResponse | { error: ErrorBody['error'] };
   /** Whether both slots' top-1 labels are the same; null when a slot gave no answer. */
   agree: boolean | null;
+  /** Milliseconds the host spent decoding the image (once, for both slots); null when the slots decoded it themselves. */
+  prepareMs: number | null;
 }
 
 /** The answer of `PUT /api/settings`. */

@@ -21,6 +21,11 @@ export interface PredictTiming {
   total: number;
 }
 
+/** Content type of a `/predict` body that is an already prepared input tensor (raw little-endian float32). */
+export const TENSOR_CONTENT_TYPE = 'application/vnd.litecnn.tensor';
+/** Header naming the input spec the tensor was prepared for (the host's `inputSpecKey`). */
+export const INPUT_SPEC_HEADER = 'x-litecnn-input-spec';
+
 /** The answer of `POST /predict` on either slot. */
 export interface PredictResponse {
   predictions: Prediction[];

@@ -29,6 +29,7 @@ export function slotStatus(slot: SlotId, state: SlotState, overrides: Partial<Sl
     error: null,
     restarts: 0,
     lastCrash: null,
+    input: null,
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { PredictResponse } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
-import { postImageToSlot, type SlotEndpoint } from '../http/slot-endpoint.js';
+import { postImageToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
@@ -18,7 +18,7 @@ export async function predictFile(endpoint: SlotEndpoint, file: string, top = 5)
   const bytes = await readFile(file).catch((error: Error) => {
     throw new LiteCnnError('NOT_AN_IMAGE', `Cannot read ${file}: ${error.message}`, { subject: file });
   });
-  let response: Awaited<ReturnType<typeof postImageToSlot>>;
+  let response: SlotAnswer;
   try {
     response = await postImageToSlot(endpoint, bytes, MIME_BY_EXTENSION[extname(file).toLowerCase()] ?? 'application/octet-stream', top);
   } catch (error) {

@@ -1,15 +1,33 @@
+import { performance } from 'node:perf_hooks';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { CompareResult } from '../../shared/host-api.js';
 import type { PredictResponse } from '../../shared/slot-api.js';
 import { describeError } from '../errors.js';
-import { postImageToSlot, type SlotEndpoint } from '../http/slot-endpoint.js';
+import { postImageToSlot, postTensorToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
+import { prepareForModels } from '../inference/prepare-for-models.js';
+import type { PreparedImage } from '../inference/preprocess.js';
+import { inputSpecKey } from '../model/input-spec-key.js';
 
-/** Sends one image to both slots' `/predict` at once and says whether their top-1 answers agree. */
-export async function compareOnSlots(image: Uint8Array, endpoints: { asis: SlotEndpoint | null; tobe: SlotEndpoint | null }, top = 5): Promise<CompareResult> {
+type SlotEndpoints = { asis: SlotEndpoint | null; tobe: SlotEndpoint | null };
+
+/**
+ * One image through both slots at once, and whether their top-1 answers agree. The image is
+ * decoded once, here, and each slot gets the prepared tensor for its model's input spec; a slot
+ * whose model changed meanwhile (409), or an image this process cannot prepare, gets the image
+ * itself, so the slot answers with its own verdict.
+ */
+export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, top = 5, maxInputPixels?: number): Promise<CompareResult> {
+  const started = performance.now();
+  const tensors = await prepareTensors(image, endpoints, maxInputPixels);
+  const prepareMs = tensors ? Math.round((performance.now() - started) * 1000) / 1000 : null;
   const ask = async (endpoint: SlotEndpoint | null, title: string): Promise<PredictResponse | { error: ErrorBody['error'] }> => {
     if (!endpoint) return { error: { code: 'NOT_READY', message: `${title} is not serving.` } };
     try {
-      const response = await postImageToSlot(endpoint, image, 'application/octet-stream', top);
+      const tensor = endpoint.input ? tensors?.get(inputSpecKey(endpoint.input)) : undefined;
+      let response: SlotAnswer | null = tensor ? await postTensorToSlot(endpoint, tensor.data, inputSpecKey(endpoint.input!), top) : null;
+      if (!response || (response.status === 409 && (response.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) {
+        response = await postImageToSlot(endpoint, image, 'application/octet-stream', top);
+      }
       return response.status === 200 ? (response.body as PredictResponse) : { error: (response.body as ErrorBody).error };
     } catch (error) {
       return { error: { code: 'NOT_READY', message: `${title} did not answer (${describeError((error as Error).cause ?? error)}).` } };
@@ -17,5 +35,16 @@ export async function compareOnSlots(image: Uint8Array, endpoints: { asis: SlotE
   };
   const [asis, tobe] = await Promise.all([ask(endpoints.asis, 'AS-IS'), ask(endpoints.tobe, 'TO-BE')]);
   const agree = 'predictions' in asis && 'predictions' in tobe ? asis.predictions[0]?.label === tobe.predictions[0]?.label : null;
-  return { asis, tobe, agree };
+  return { asis, tobe, agree, prepareMs };
+}
+
+/** The tensors for the serving slots' input specs; null when none is known or the image cannot be prepared here. */
+async function prepareTensors(image: Uint8Array, endpoints: SlotEndpoints, maxInputPixels: number | undefined): Promise<Map<string, PreparedImage> | null> {
+  const specs = [endpoints.asis, endpoints.tobe].flatMap((endpoint) => (endpoint?.input ? [endpoint.input] : []));
+  if (specs.length === 0) return null;
+  try {
+    return await prepareForModels(image, specs, maxInputPixels);
+  } catch {
+    return null;
+  }
 }

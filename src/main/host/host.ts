@@ -248,7 +248,7 @@ export class Host extends EventEmitter implements HostController {
   /** One image through both slots side by side. */
   async compare(image: Uint8Array): Promise<CompareResult> {
     const [asis, tobe] = await Promise.all([this.slots.asis.status(), this.slots.tobe.status()]);
-    return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) });
+    return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) }, 5, this.settings.maxInputPixels);
   }
 
   /** Recent lines of a slot's (or the host's) log. */

@@ -7,6 +7,7 @@ export function slotEndpoint(status: SlotStatus, token: string | undefined): Slo
   return {
     url: status.url,
     tlsFingerprint256: status.tlsFingerprint256,
+    input: status.input,
     ...(status.tokenRequired && token ? { token } : {}),
   };
 }

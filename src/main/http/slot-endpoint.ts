@@ -2,7 +2,8 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { PredictResponse } from '../../shared/slot-api.js';
+import { INPUT_SPEC_HEADER, TENSOR_CONTENT_TYPE, type PredictResponse } from '../../shared/slot-api.js';
+import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 
 /** How to reach one slot: its URL, a token when it needs one, and over HTTPS the certificate to pin. */
@@ -11,20 +12,36 @@ export interface SlotEndpoint {
   token?: string;
   /** SHA-256 fingerprint (as X509Certificate.fingerprint256 prints it) the slot's certificate must have. */
   tlsFingerprint256?: string | null;
+  /** How the slot's model wants its input, when known: lets a caller send a prepared tensor. */
+  input?: ModelInputSpec | null;
 }
 
 const TIMEOUT_MS = 60_000;
 
+/** The answer of a slot's `/predict`. */
+export type SlotAnswer = { status: number; body: PredictResponse | ErrorBody };
+
+/** POSTs an image to a slot's `/predict`. */
+export function postImageToSlot(endpoint: SlotEndpoint, body: Uint8Array, contentType: string, top: number): Promise<SlotAnswer> {
+  return postToSlot(endpoint, body, { 'content-type': contentType }, top);
+}
+
+/** POSTs a tensor prepared for the input spec `specKey` (see `inputSpecKey`) to a slot's `/predict`. */
+export function postTensorToSlot(endpoint: SlotEndpoint, tensor: Float32Array, specKey: string, top: number): Promise<SlotAnswer> {
+  const bytes = new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.byteLength);
+  return postToSlot(endpoint, bytes, { 'content-type': TENSOR_CONTENT_TYPE, [INPUT_SPEC_HEADER]: specKey }, top);
+}
+
 /**
- * POSTs an image to a slot's `/predict`. Over HTTPS the slot's certificate is pinned by its
+ * POSTs a body to a slot's `/predict`. Over HTTPS the slot's certificate is pinned by its
  * fingerprint (a self-signed one included), so no CA is needed and no other server is trusted.
  */
-export async function postImageToSlot(endpoint: SlotEndpoint, body: Uint8Array, contentType: string, top: number): Promise<{ status: number; body: PredictResponse | ErrorBody }> {
+async function postToSlot(endpoint: SlotEndpoint, body: Uint8Array, headers: Record<string, string>, top: number): Promise<SlotAnswer> {
   const url = new URL(`/predict?top=${top}`, endpoint.url);
   const options: RequestOptions & { rejectUnauthorized?: boolean } = {
     method: 'POST',
     headers: {
-      'content-type': contentType,
+      ...headers,
       'content-length': body.length,
       ...(endpoint.token ? { authorization: `Bearer ${endpoint.token}` } : {}),
     },

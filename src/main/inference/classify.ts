@@ -10,13 +10,28 @@ export interface Classification {
   timing: PredictTiming;
 }
 
+/** The raw output tensor of one model run. */
+export interface ModelOutput {
+  values: Float32Array;
+  dims: number[];
+}
+
+/** The ONNX tensor names a loaded model reads and writes. */
+export interface TensorNames {
+  input: string;
+  output: string;
+}
+
 /** A loaded model that can classify images: in this thread (ModelSession) or in a worker (WorkerModel). */
 export interface Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
+  readonly tensorNames: TensorNames;
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification>;
   /** Probabilities (softmaxed when the model gives logits) for a prepared tensor. */
   scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array>;
+  /** The model's own output for a prepared tensor (what the Open Inference Protocol returns). */
+  outputFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<ModelOutput>;
   release(): Promise<void>;
 }
 
@@ -29,6 +44,16 @@ export async function classifyImage(
 ): Promise<Classification> {
   const started = performance.now();
   const prepared = await prepareImage(image, model.manifest.input, maxInputPixels);
+  return classifyPrepared(model, prepared, top, started);
+}
+
+/** Scores and ranks a tensor that is already prepared (by this process or a client); `started` is when preparing began. */
+export async function classifyPrepared(
+  model: Pick<Classifier, 'manifest' | 'scoresFor'>,
+  prepared: Pick<PreparedImage, 'data' | 'dims'>,
+  top: number,
+  started = performance.now(),
+): Promise<Classification> {
   const preprocessed = performance.now();
   const scores = await model.scoresFor(prepared);
   const inferred = performance.now();

@@ -26,10 +26,10 @@ port.on('message', (message: MainToWorkerMessage) => {
         send({ type: 'error', id: message.id, error: { code: 'NOT_READY', message: 'No model is loaded in this inference thread.', httpStatus: 503 } });
         break;
       }
-      session.scoresFor({ data: message.data, dims: message.dims }).then(
-        (scores) => send({ type: 'scores', id: message.id, scores }, [scores.buffer as ArrayBuffer]),
-        (error: unknown) => send({ type: 'error', id: message.id, error: asErrorValue(error) }),
-      );
+      (message.raw
+        ? session.outputFor(message).then(({ values, dims }) => send({ type: 'output', id: message.id, values, dims }, [values.buffer as ArrayBuffer]))
+        : session.scoresFor(message).then((scores) => send({ type: 'scores', id: message.id, scores }, [scores.buffer as ArrayBuffer]))
+      ).catch((error: unknown) => send({ type: 'error', id: message.id, error: asErrorValue(error) }));
       break;
     case 'release': {
       const released = session;
@@ -50,7 +50,7 @@ async function load({ source, subject, graphCacheDataDir, onnxThreads }: LoadReq
       ...(graphCacheDataDir ? { graphCache: new OptimizedGraphCache(graphCacheDataDir) } : {}),
       ...(onnxThreads ? { onnxThreads } : {}),
     });
-    send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString() });
+    send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString(), tensorNames: session.tensorNames });
   } catch (error) {
     send({ type: 'failed', error: asErrorValue(error) });
   }

@@ -2,8 +2,8 @@ import ort from 'onnxruntime-node';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { ModelBundle } from '../model/bundle-format.js';
-import { classifyImage, type Classification, type Classifier } from './classify.js';
-import type { PreparedImage } from './preprocess.js';
+import { classifyImage, type Classification, type Classifier, type ModelOutput, type TensorNames } from './classify.js';
+import { inputDims, type PreparedImage } from './preprocess.js';
 import { softmax } from './scores.js';
 import { DEFAULT_ONNX_THREADS } from './onnx-threads.js';
 import type { OptimizedGraphCache } from './optimized-graph-cache.js';
@@ -67,13 +67,24 @@ export class ModelSession implements Classifier {
     return classifyImage(this, image, top, maxInputPixels);
   }
 
+  /** The ONNX input and output names the session uses. */
+  get tensorNames(): TensorNames {
+    return { input: this.#inputName, output: this.#outputName };
+  }
+
   /** Runs the model on a prepared tensor; the answer is probabilities, softmaxed when the model gives logits. */
   async scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array> {
+    const { values } = await this.outputFor(prepared);
+    return this.manifest.output.kind === 'logits' ? softmax(values) : Float64Array.from(values);
+  }
+
+  /** The model's output tensor for a prepared input, as the model gives it (logits stay logits). */
+  async outputFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<ModelOutput> {
     const feeds = { [this.#inputName]: new ort.Tensor('float32', prepared.data, prepared.dims) };
     const results = await this.#session.run(feeds, [this.#outputName]);
     const output = results[this.#outputName]!;
-    const values = output.data as Float32Array;
-    return this.manifest.output.kind === 'logits' ? softmax(values) : Float64Array.from(values);
+    // A copy: onnxruntime may own the tensor's memory, which then cannot be moved to another thread.
+    return { values: (output.data as Float32Array).slice(), dims: output.dims.map(Number) };
   }
 
   /** Frees the native session; the object must not be used afterwards. */
@@ -82,8 +93,8 @@ export class ModelSession implements Classifier {
   }
 
   async #warmUp(subject: string): Promise<void> {
-    const { width, height, layout } = this.manifest.input;
-    const dims: [number, number, number, number] = layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3];
+    const { width, height } = this.manifest.input;
+    const dims = inputDims(this.manifest.input);
     let scores: Float64Array;
     try {
       scores = await this.scoresFor({ data: new Float32Array(3 * width * height), dims });

@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 
@@ -11,31 +11,27 @@ export interface PreparedImage {
   dims: [number, number, number, number];
 }
 
+/** Decoded pixels an image can be prepared from again: interleaved RGB at some size. */
+export interface DecodedPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
 /**
  * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
  * alpha flattened onto white, sRGB, resized per the manifest, normalised in one pass.
  * JPEG and WebP are shrunk while decoding when the target is much smaller (libvips shrink-on-load).
  */
-export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
+export async function prepareImage(image: Uint8Array | DecodedPixels, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
   const { width, height } = spec;
   const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
-  // limitInputPixels is checked against the header, before any pixel is decoded.
-  let pipeline = sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb');
   // resize-crop: the centred shorterSide square (libvips crops it), whose centre normalise() takes.
   // Resizing the whole image first would let a 65535x1 picture grow to millions of pixels wide.
-  pipeline = spec.resize.mode === 'resize-crop'
-    ? pipeline.resize({ width: shorterSide, height: shorterSide, fit: 'cover', position: 'centre' })
-    : pipeline.resize({ width, height, fit: spec.resize.mode });
-  let resized: { data: Buffer; info: OutputInfo };
-  try {
-    resized = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw imageError(error, maxInputPixels);
-  }
-  const { data, info } = resized;
+  const pipeline = spec.resize.mode === 'resize-crop'
+    ? decoder(image, maxInputPixels).resize({ width: shorterSide, height: shorterSide, fit: 'cover', position: 'centre' })
+    : decoder(image, maxInputPixels).resize({ width, height, fit: spec.resize.mode });
+  const { data, info } = await rawPixels(pipeline, maxInputPixels);
   // The centre crop of `resize-crop` is read straight out of the resized pixels by normalise().
   const crop = {
     stride: info.width,
@@ -44,8 +40,40 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
   };
   return {
     data: normalise(data, spec, crop),
-    dims: spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3],
+    dims: inputDims(spec),
   };
+}
+
+/**
+ * Decodes an image once into pixels at least `width` x `height` (both sides), from which
+ * `prepareImage` can then make tensors for several models without decoding again.
+ */
+export async function decodePixels(image: Uint8Array, width: number, height: number, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<DecodedPixels> {
+  const { data, info } = await rawPixels(decoder(image, maxInputPixels).resize({ width, height, fit: 'outside', withoutEnlargement: true }), maxInputPixels);
+  return { data, width: info.width, height: info.height };
+}
+
+/** The shape of one image's input tensor as the manifest lays it out. */
+export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layout'>): [number, number, number, number] {
+  const { width, height } = spec;
+  return spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3];
+}
+
+/** The shared start of every pipeline: orientation, alpha on white, sRGB. */
+function decoder(image: Uint8Array | DecodedPixels, maxInputPixels: number): Sharp {
+  // limitInputPixels is checked against the header, before any pixel is decoded.
+  const source = image instanceof Uint8Array
+    ? sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' }).rotate()
+    : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  return source.flatten({ background: '#ffffff' }).toColourspace('srgb');
+}
+
+async function rawPixels(pipeline: Sharp, maxInputPixels: number): Promise<{ data: Buffer; info: OutputInfo }> {
+  try {
+    return await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw imageError(error, maxInputPixels);
+  }
 }
 
 /** sharp's failure, as the error the client gets. */

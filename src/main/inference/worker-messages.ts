@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../shared/errors.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
+import type { TensorNames } from './classify.js';
 
 /** Where the worker gets its bundle: a file it reads itself, or bytes handed over. */
 export type BundleSource = { file: string } | { bytes: Uint8Array };
@@ -20,13 +21,15 @@ export interface WorkerError {
 
 export type MainToWorkerMessage =
   | ({ type: 'load' } & LoadRequest)
-  | { type: 'run'; id: number; data: Float32Array; dims: [number, number, number, number] }
+  /** `raw`: answer with the model's output tensor ('output') instead of probabilities ('scores'). */
+  | { type: 'run'; id: number; data: Float32Array; dims: [number, number, number, number]; raw?: boolean }
   | { type: 'release' }
   | { type: 'exit' };
 
 export type WorkerToMainMessage =
-  | { type: 'ready'; manifest: ModelManifest; loadedAt: string }
+  | { type: 'ready'; manifest: ModelManifest; loadedAt: string; tensorNames: TensorNames }
   | { type: 'failed'; error: WorkerError }
   | { type: 'released' }
   | { type: 'scores'; id: number; scores: Float64Array }
+  | { type: 'output'; id: number; values: Float32Array; dims: number[] }
   | { type: 'error'; id: number; error: WorkerError };

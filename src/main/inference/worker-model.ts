@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
-import { classifyImage, type Classification, type Classifier } from './classify.js';
+import { classifyImage, type Classification, type Classifier, type ModelOutput, type TensorNames } from './classify.js';
 import { InferenceThread, toLiteCnnError, type SpareInferenceThreads } from './inference-thread.js';
 import type { PreparedImage } from './preprocess.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
@@ -14,15 +14,17 @@ export class WorkerModel implements Classifier {
   readonly loadedAt: Date;
   readonly #thread: InferenceThread;
   readonly #threads: SpareInferenceThreads | undefined;
-  readonly #pending = new Map<number, { resolve: (scores: Float64Array) => void; reject: (error: Error) => void }>();
+  readonly tensorNames: TensorNames;
+  readonly #pending = new Map<number, { resolve: (answer: Float64Array | ModelOutput) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   #released = false;
 
-  private constructor(thread: InferenceThread, threads: SpareInferenceThreads | undefined, manifest: ModelManifest, loadedAt: Date) {
+  private constructor(thread: InferenceThread, threads: SpareInferenceThreads | undefined, loaded: { manifest: ModelManifest; loadedAt: Date; tensorNames: TensorNames }) {
     this.#thread = thread;
     this.#threads = threads;
-    this.manifest = manifest;
-    this.loadedAt = loadedAt;
+    this.manifest = loaded.manifest;
+    this.loadedAt = loaded.loadedAt;
+    this.tensorNames = loaded.tensorNames;
     thread.worker.on('message', this.#onMessage);
     thread.worker.on('error', this.#onError);
     thread.worker.on('exit', this.#onExit);
@@ -37,8 +39,8 @@ export class WorkerModel implements Classifier {
     const { graphCacheDataDir, threads, onnxThreads } = options;
     const thread = threads ? threads.take() : InferenceThread.spawn();
     try {
-      const { manifest, loadedAt } = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}), ...(onnxThreads ? { onnxThreads } : {}) });
-      return new WorkerModel(thread, threads, manifest, loadedAt);
+      const loaded = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}), ...(onnxThreads ? { onnxThreads } : {}) });
+      return new WorkerModel(thread, threads, loaded);
     } catch (error) {
       if (threads) threads.give(thread);
       else void thread.end();
@@ -50,12 +52,22 @@ export class WorkerModel implements Classifier {
     return classifyImage(this, image, top, maxInputPixels);
   }
 
+  /** Probabilities for a prepared tensor, whose buffer is moved to the worker (unusable here afterwards). */
   scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array> {
+    return this.#run(prepared, false) as Promise<Float64Array>;
+  }
+
+  /** The model's own output for a prepared tensor, whose buffer is moved to the worker. */
+  outputFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<ModelOutput> {
+    return this.#run(prepared, true) as Promise<ModelOutput>;
+  }
+
+  #run(prepared: Pick<PreparedImage, 'data' | 'dims'>, raw: boolean): Promise<Float64Array | ModelOutput> {
     if (this.#released) return Promise.reject(new LiteCnnError('NOT_READY', 'This model has been unloaded.', { httpStatus: 503 }));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#thread.post({ type: 'run', id, data: prepared.data, dims: prepared.dims }, [prepared.data.buffer as ArrayBuffer]);
+      this.#thread.post({ type: 'run', id, data: prepared.data, dims: prepared.dims, ...(raw ? { raw } : {}) }, [prepared.data.buffer as ArrayBuffer]);
     });
   }
 
@@ -76,10 +88,11 @@ export class WorkerModel implements Classifier {
   }
 
   readonly #onMessage = (message: WorkerToMainMessage): void => {
-    if (message.type !== 'scores' && message.type !== 'error') return;
+    if (message.type !== 'scores' && message.type !== 'output' && message.type !== 'error') return;
     const waiter = this.#pending.get(message.id);
     this.#pending.delete(message.id);
     if (message.type === 'scores') waiter?.resolve(message.scores);
+    else if (message.type === 'output') waiter?.resolve({ values: message.values, dims: message.dims });
     else waiter?.reject(toLiteCnnError(message.error));
   };
 

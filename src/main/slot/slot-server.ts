@@ -1,14 +1,17 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { LevelWithSilent, Logger } from 'pino';
-import { SLOT_TITLES, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
+import { INPUT_SPEC_HEADER, SLOT_TITLES, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { UploadBuffers } from './upload-buffers.js';
+import { isTensorUpload, uploadedTensor } from './tensor-upload.js';
+import { classifyPrepared } from '../inference/classify.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireBearerToken } from '../security/bearer-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
 import { AdmissionGate } from './admission-gate.js';
 import type { ServedModel } from './served-model.js';
+import { OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
 import type { SlotMetrics } from './slot-metrics.js';
 
 /** What one slot's HTTP server is built from. */
@@ -34,7 +37,7 @@ export interface SlotServerOptions {
 }
 
 /** Routes a load balancer or orchestrator probes; they stay open when a token is required. */
-const PROBE_ROUTES = new Set(['/healthz', '/readyz']);
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', ...OPEN_INFERENCE_PROBES]);
 
 const DEFAULT_TOP = 5;
 /** How many bytes of free upload buffers a slot keeps for reuse (eight 1-2 MB photos). */
@@ -42,7 +45,7 @@ const UPLOAD_BUFFERS_KEPT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The HTTP API of one slot (the same on AS-IS and TO-BE): `POST /predict`, `/healthz`,
- * `/readyz`, `/info` and `/metrics`.
+ * `/readyz`, `/info`, `/metrics`, and the Open Inference Protocol under `/v2`.
  */
 export async function buildSlotServer(options: SlotServerOptions): Promise<FastifyInstance> {
   const { slot, model, metrics, logger } = options;
@@ -61,7 +64,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   // Admission is counted from arrival, before the body is read: a full slot refuses at once. The
   // response's 'close' comes however the exchange ends (answered, or the client gone mid-upload).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'POST' && request.url.split('?')[0] === '/predict') reply.raw.once('close', gate.admit());
+    if (request.method === 'POST' && isInferenceRoute(request.url.split('?')[0] ?? '')) reply.raw.once('close', gate.admit());
   });
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
@@ -88,9 +91,12 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     let answer: PredictResponse | null;
     try {
       const top = parseTop(request, model.current?.manifest.labels.length);
-      const image = uploadedImage(request, options.maxUploadBytes);
+      const tensorSent = isTensorUpload(request.headers['content-type']);
+      const image = tensorSent ? null : uploadedImage(request, options.maxUploadBytes);
       answer = await model.withSession((session) => gate.run(async () => {
-        const result = await session.classify(image, top, options.maxInputPixels);
+        const result = image
+          ? await session.classify(image, top, options.maxInputPixels)
+          : await classifyPrepared(session, uploadedTensor(request.body, request.headers[INPUT_SPEC_HEADER], session.manifest.input), top);
         const { manifest } = session;
         return {
           predictions: result.predictions,
@@ -105,6 +111,8 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     metrics.recordPrediction(answer.timing_ms);
     return reply.send(answer);
   });
+
+  await app.register(openInferenceRoutes, { slot, model, gate, uploads, maxUploadBytes: options.maxUploadBytes });
 
   app.get('/healthz', async () => ({ status: 'ok', slot }));
 
@@ -160,6 +168,11 @@ function serverTimeouts(headersTimeoutMs: number, requestTimeoutMs: number, tls:
   // Node checks the deadlines on this interval (30 s by default), so it bounds how late a 408 comes.
   const server = { headersTimeout, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))) };
   return { requestTimeout: requestTimeoutMs, ...(tls ? { https: { ...server, key: tls.key, cert: tls.cert } } : { http: server }) };
+}
+
+/** The routes that run the model: they count against the admission limit from the moment they arrive. */
+function isInferenceRoute(path: string): boolean {
+  return path === '/predict' || (path.startsWith('/v2/models/') && path.endsWith('/infer'));
 }
 
 function parseTop(request: FastifyRequest, labels = 1000): number {

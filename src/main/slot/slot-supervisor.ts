@@ -124,6 +124,7 @@ export class SlotSupervisor extends EventEmitter {
       pid: this.#process?.pid ?? null,
       bundleFile: config.bundleFile,
       model: this.#model,
+      input: info?.model?.input ?? null,
       loadedAt: this.#loadedAt,
       startedAt: this.#startedAt?.toISOString() ?? null,
       uptimeSeconds: this.#startedAt && this.#process ? Math.round((Date.now() - this.#startedAt.getTime()) / 1000) : null,

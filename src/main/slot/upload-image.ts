@@ -6,8 +6,8 @@ import type { UploadBuffers } from './upload-buffers.js';
 const MAX_PARTS = 20;
 const MAX_PART_HEADER_BYTES = 8 * 1024;
 
-/** Body types a slot accepts: a form (the old `curl -F image=@x.jpg`), or the image itself. */
-export const UPLOAD_CONTENT_TYPES = /^(multipart\/form-data|image\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
+/** Body types a slot accepts: a form (the old `curl -F image=@x.jpg`), the image itself, or a prepared tensor. */
+export const UPLOAD_CONTENT_TYPES = /^(multipart\/form-data|image\/[\w.+-]+|application\/octet-stream|application\/vnd\.litecnn\.tensor)(;.*)?$/i;
 
 /** How much of an oversized body is read and dropped, so the client can read its 413 answer. */
 const OVERSIZE_DRAIN_BYTES = 64 * 1024 * 1024;

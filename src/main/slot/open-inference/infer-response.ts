@@ -1,0 +1,42 @@
+import type { ModelManifest } from '../../../shared/model-manifest.js';
+import type { ModelOutput } from '../../inference/classify.js';
+import { topK } from '../../inference/scores.js';
+import type { InferRequest } from './infer-request.js';
+
+/** The reply to an infer request: a JSON body, or a JSON header followed by binary tensor data. */
+export interface InferReply {
+  body: Buffer | Record<string, unknown>;
+  /** Set when the body carries binary data: the JSON header's byte length. */
+  headerLength: number | null;
+}
+
+/**
+ * The protocol's `$inference_response` for one run: the raw output tensor, or with the
+ * classification extension the top-k classes as "value:index:label" strings (value is the
+ * model's own output, as Triton reports it).
+ */
+export function inferReply(request: InferRequest, output: ModelOutput, manifest: ModelManifest, outputName: string): InferReply {
+  const head = { model_name: manifest.name, model_version: manifest.version, ...(request.id !== null ? { id: request.id } : {}) };
+  const { classification, binary } = request.output;
+  let tensor: { datatype: string; shape: number[]; values: number[] | string[]; bytes: Buffer };
+  if (classification !== null) {
+    const strings = topK(output.values, classification).map((index) => `${output.values[index]}:${index}:${manifest.labels[index]!.id}`);
+    tensor = { datatype: 'BYTES', shape: [1, classification], values: strings, bytes: binary ? bytesTensor(strings) : Buffer.alloc(0) };
+  } else {
+    tensor = { datatype: 'FP32', shape: output.dims, values: Array.from(output.values), bytes: binary ? Buffer.from(output.values.buffer, output.values.byteOffset, output.values.byteLength) : Buffer.alloc(0) };
+  }
+  const described = { name: outputName, datatype: tensor.datatype, shape: tensor.shape };
+  if (!binary) return { body: { ...head, outputs: [{ ...described, data: tensor.values }] }, headerLength: null };
+  const json = Buffer.from(JSON.stringify({ ...head, outputs: [{ ...described, parameters: { binary_data_size: tensor.bytes.length } }] }));
+  return { body: Buffer.concat([json, tensor.bytes]), headerLength: json.length };
+}
+
+/** BYTES elements in the binary extension's layout: each a 4-byte little-endian length, then the bytes. */
+function bytesTensor(strings: string[]): Buffer {
+  return Buffer.concat(strings.flatMap((text) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(bytes.length);
+    return [length, bytes];
+  }));
+}
