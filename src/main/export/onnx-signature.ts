@@ -1,0 +1,53 @@
+import ort from 'onnxruntime-node';
+import type { ModelManifest } from '../../shared/model-manifest.js';
+import { LiteCnnError, describeError } from '../errors.js';
+
+/** One dimension as onnxruntime reports it: a fixed size, or a symbolic name such as "batch". */
+export type OnnxDim = number | string;
+
+/** The tensor a slot feeds or reads: its ONNX name and its declared shape (empty when the model does not declare one). */
+export interface TensorSignature {
+  name: string;
+  shape: OnnxDim[];
+}
+
+/** The input and output a slot uses, as the ONNX model itself declares them. */
+export interface OnnxSignature {
+  input: TensorSignature;
+  output: TensorSignature;
+}
+
+/**
+ * Opens the ONNX model in onnxruntime (no graph optimisation: only its declared interface is
+ * read) and returns the input and output the slot uses: the manifest's names when set, else the
+ * model's first. Both must be float32 tensors, as they are for every model a slot can serve.
+ */
+export async function readOnnxSignature(onnx: Uint8Array, manifest: ModelManifest, subject: string): Promise<OnnxSignature> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(onnx, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+  } catch (error) {
+    throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Install a model that loads.`, { subject, cause: error });
+  }
+  try {
+    return {
+      input: tensorSignature(session.inputMetadata, manifest.input.name, 'input', subject),
+      output: tensorSignature(session.outputMetadata, manifest.output.name, 'output', subject),
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+function tensorSignature(metadata: readonly ort.InferenceSession.ValueMetadata[], wanted: string | undefined, kind: 'input' | 'output', subject: string): TensorSignature {
+  const value = wanted === undefined ? metadata[0] : metadata.find((m) => m.name === wanted);
+  const code = kind === 'input' ? 'MODEL_INPUT_MISMATCH' : 'MODEL_OUTPUT_MISMATCH';
+  if (!value) {
+    const names = metadata.map((m) => `"${m.name}"`).join(', ') || 'none';
+    throw new LiteCnnError(code, `${subject}: the model has no ${kind}${wanted === undefined ? '' : ` named "${wanted}"`} (its ${kind}s: ${names}).`, { subject });
+  }
+  if (!value.isTensor || value.type !== 'float32') {
+    throw new LiteCnnError(code, `${subject}: the model's ${kind} "${value.name}" is not a float32 tensor; only float32 models can be exported.`, { subject });
+  }
+  return { name: value.name, shape: [...value.shape] };
+}
