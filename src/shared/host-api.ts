@@ -2,6 +2,7 @@ import type { ErrorBody } from './errors.js';
 import type { ModelInputSpec, ModelSummary } from './model-manifest.js';
 import type { SlotId, SlotInfo } from './slot-api.js';
 import type { HistoryEntry, ReleaseProgress, WatchStatus } from './release-api.js';
+import type { EvalProgress, EvalSummary } from './eval-api.js';
 
 /**
  * The life of a slot process:
@@ -53,7 +54,9 @@ export type HostEvent =
   | { type: 'slot-state'; data: { slot: SlotId; state: SlotState; error: ErrorBody['error'] | null } }
   | { type: 'progress'; data: ReleaseProgress | null }
   | { type: 'history'; data: HistoryEntry }
-  | { type: 'watch'; data: WatchStatus };
+  | { type: 'watch'; data: WatchStatus }
+  | { type: 'eval-progress'; data: EvalProgress }
+  | { type: 'eval'; data: EvalSummary };
 
 /** One log line as the dashboard shows it. */
 export interface LogLine {

@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
+import { imageContentType } from '../fs/image-files.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { PredictResponse } from '../../shared/slot-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import { postImageToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
-  '.gif': 'image/gif', '.avif': 'image/avif', '.tif': 'image/tiff', '.tiff': 'image/tiff',
-};
-
-/** File extensions `compare DIR` picks up. */
-export const IMAGE_EXTENSIONS = new Set(Object.keys(MIME_BY_EXTENSION));
 
 /** Sends an image file to a slot's `POST /predict` as a raw image body. */
 export async function predictFile(endpoint: SlotEndpoint, file: string, top = 5): Promise<PredictResponse> {
@@ -20,7 +14,7 @@ export async function predictFile(endpoint: SlotEndpoint, file: string, top = 5)
   });
   let response: SlotAnswer;
   try {
-    response = await postImageToSlot(endpoint, bytes, MIME_BY_EXTENSION[extname(file).toLowerCase()] ?? 'application/octet-stream', top);
+    response = await postImageToSlot(endpoint, bytes, imageContentType(file), top);
   } catch (error) {
     if (error instanceof LiteCnnError) throw error;
     throw new LiteCnnError('NOT_READY', `${endpoint.url} does not answer (${describeError(error)}). Check \`litecnn status\`.`, { subject: endpoint.url });

@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../shared/errors.js';
 import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
+import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import { readControlFile, type ControlFile } from './control-file.js';
 
@@ -76,6 +77,34 @@ export class ControlClient {
     return this.#call('POST', '/api/gpu/trust', { fingerprint });
   }
 
+  /** Starts evaluating the folder `dir` (a path on the host's machine); follow it with `subscribe`. */
+  startEval(dir: string): Promise<EvalProgress> {
+    return this.#call('POST', '/api/evals', { dir });
+  }
+
+  evals(): Promise<EvalSummary[]> {
+    return this.#call('GET', '/api/evals');
+  }
+
+  evalSummary(id: string): Promise<EvalSummary> {
+    return this.#call('GET', `/api/evals/${encodeURIComponent(id)}`);
+  }
+
+  cancelEval(id: string): Promise<EvalSummary> {
+    return this.#call('POST', `/api/evals/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  /** A stored evaluation's report.html or results.csv, as bytes. */
+  evalFile(id: string, file: 'report.html' | 'results.csv'): Promise<Buffer> {
+    return this.#request('GET', `/api/evals/${encodeURIComponent(id)}/${file}`).then(({ status, body }) => {
+      if (status >= 400) {
+        const { code, message } = (JSON.parse(body.toString('utf8')) as ErrorBody).error;
+        throw new LiteCnnError(code, message, { httpStatus: status });
+      }
+      return body;
+    });
+  }
+
   /** Calls `onEvent` for each live host event until the returned function is called. */
   async subscribe(onEvent: (event: HostEvent) => void): Promise<() => void> {
     const parser = createParser({
@@ -103,29 +132,30 @@ export class ControlClient {
     return new LiteCnnError('HOST_NOT_RUNNING', `The LiteCNN host at ${this.#control.url} (pid ${this.#control.pid}) does not answer (${describeError(error)}). Start it with \`litecnn serve\`.`, { subject: this.#control.url });
   }
 
-  #call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise<T>((resolve, reject) => {
+  async #call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const { status, body: answer } = await this.#request(method, path, body === undefined ? undefined : JSON.stringify(body));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.toString('utf8'));
+    } catch {
+      throw new LiteCnnError('INTERNAL', `The host answered ${status} with something that is not JSON.`);
+    }
+    if (status >= 400) {
+      const { code, message } = (parsed as ErrorBody).error;
+      throw new LiteCnnError(code, message, { httpStatus: status });
+    }
+    return parsed as T;
+  }
+
+  #request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: string): Promise<{ status: number; body: Buffer }> {
+    return new Promise((resolve, reject) => {
       const req = httpRequest(new URL(path, this.#control.url), {
         method,
         headers: { ...this.#headers(), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
       }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            return reject(new LiteCnnError('INTERNAL', `The host answered ${response.statusCode} with something that is not JSON.`));
-          }
-          if ((response.statusCode ?? 500) >= 400) {
-            const { code, message } = (parsed as ErrorBody).error;
-            return reject(new LiteCnnError(code, message, { httpStatus: response.statusCode ?? 500 }));
-          }
-          resolve(parsed as T);
-        });
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 500, body: Buffer.concat(chunks) }));
       });
       req.on('error', (error) => reject(this.#unreachable(error)));
       req.end(payload);

@@ -12,6 +12,7 @@ import { endEventStreams, streamEvents } from './event-stream.js';
 import { serveDashboard } from './dashboard-files.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from '../slot/upload-image.js';
 import type { Settings } from '../../shared/settings.js';
+import { useEvalRoutes, type EvaluationsController } from './eval-routes.js';
 
 /** What the control API drives; the host implements it. */
 export interface HostController {
@@ -31,6 +32,7 @@ export interface HostController {
   clearSlotToken(slot: SlotId): Promise<HostStatus>;
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus>;
   compare(image: Uint8Array): Promise<CompareResult>;
+  readonly evaluations: EvaluationsController;
   logs(component: string, count: number): Promise<LogLine[]>;
   readonly settings: Settings;
   updateSettings(change: Partial<Settings>): SettingsUpdate;
@@ -130,6 +132,7 @@ export function buildControlServer(controller: HostController, token: string, lo
     images.post('/api/compare', async (request) => controller.compare(uploadedImage(request, options.maxUploadBytes)));
   });
 
+  useEvalRoutes(app, controller.evaluations);
   serveDashboard(app);
   return app;
 }

@@ -51,6 +51,9 @@ const en = {
   rollbackFailed: (slot: string) => `Rollback of ${slot} failed`,
   failedAt: (step: string, message: string) => `At “${step}”: ${message}`,
   slotCrashed: (slot: string) => `${slot} crashed`,
+  evalFinished: (set: string) => `Evaluation of ${set} finished`,
+  evalFailed: (set: string) => `Evaluation of ${set} stopped`,
+  evalBody: (images: number, agreement: string) => `${images} images; AS-IS and TO-BE agree on ${agreement}.`,
   slotFailed: (slot: string) => `${slot} could not start`,
 
   promoteTitle: 'Promote TO-BE to AS-IS',
@@ -120,6 +123,9 @@ const ko: MenuBarStrings = {
   rollbackFailed: (slot) => `${slot} 롤백 실패`,
   failedAt: (step, message) => `“${step}” 단계: ${message}`,
   slotCrashed: (slot) => `${slot} 비정상 종료`,
+  evalFinished: (set) => `${set} 평가 완료`,
+  evalFailed: (set) => `${set} 평가 중단`,
+  evalBody: (images, agreement) => `이미지 ${images}장, AS-IS와 TO-BE 일치율 ${agreement}.`,
   slotFailed: (slot) => `${slot} 시작 실패`,
 
   promoteTitle: 'TO-BE를 AS-IS로 승격',

@@ -27,8 +27,14 @@ export function notificationFor(event: HostEvent, language: Language): Notificat
       if (state === 'failed') return { title: t.slotFailed(title), body: error?.message ?? '' };
       return null;
     }
+    case 'eval': {
+      const summary = event.data;
+      if (summary.state === 'done') return { title: t.evalFinished(summary.setName), body: t.evalBody(summary.images, summary.agreement.rate === null ? '-' : `${(summary.agreement.rate * 100).toFixed(1)}%`) };
+      return { title: t.evalFailed(summary.setName), body: summary.error ?? '' };
+    }
     case 'progress':
     case 'watch':
+    case 'eval-progress':
       return null;
   }
 }

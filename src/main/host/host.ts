@@ -16,6 +16,9 @@ import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
 import type { CompareResult, HostEvent, LogLine, SettingsUpdate } from '../../shared/host-api.js';
 import { compareOnSlots } from './compare-slots.js';
+import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
+import { Evaluations } from '../eval/evaluations.js';
+import type { EvalSlot } from '../eval/evaluation.js';
 import { slotEndpoint } from './slot-endpoints.js';
 import { slotProcessConfig } from './slot-process-config.js';
 import { checkSlotExposure } from '../security/slot-exposure.js';
@@ -67,6 +70,7 @@ export class Host extends EventEmitter implements HostController {
   /** Accepted by slots that require a token, so that compare and the local CLI keep working. */
   readonly #slotToken = generateToken();
   readonly #startedAt = new Date();
+  readonly evaluations: Evaluations;
   #control: FastifyInstance | null = null;
   #controlUrl = '';
   #logger: Logger | null = null;
@@ -88,6 +92,9 @@ export class Host extends EventEmitter implements HostController {
       return s;
     };
     this.slots = { asis: supervisor('asis'), tobe: supervisor('tobe') };
+    this.evaluations = new Evaluations({ dataDir: this.dataDir, slots: () => this.#servingSlots(), maxInputPixels: () => this.settings.maxInputPixels });
+    this.evaluations.on('progress', (progress: EvalProgress) => this.#publish({ type: 'eval-progress', data: progress }));
+    this.evaluations.on('finished', (summary: EvalSummary) => this.#publish({ type: 'eval', data: summary }));
   }
 
   /** The control API's URL, once started. */
@@ -122,6 +129,7 @@ export class Host extends EventEmitter implements HostController {
     releases.on('history', (entry: HistoryEntry) => this.#publish({ type: 'history', data: entry }));
     await releases.recover();
     this.#releases = releases;
+    await this.evaluations.recover();
     this.#watcher = new DeployWatcher({
       check: () => releases.deploy({ trigger: 'watcher' }),
       settings: () => this.settings,
@@ -249,6 +257,19 @@ export class Host extends EventEmitter implements HostController {
   async compare(image: Uint8Array): Promise<CompareResult> {
     const [asis, tobe] = await Promise.all([this.slots.asis.status(), this.slots.tobe.status()]);
     return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) }, 5, this.settings.maxInputPixels);
+  }
+
+  /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */
+  async #servingSlots(): Promise<Record<SlotId, EvalSlot>> {
+    const serving = await Promise.all(SLOT_IDS.map(async (slot) => {
+      const status = await this.slots[slot].status();
+      const endpoint = slotEndpoint(status, this.#slotToken);
+      if (!endpoint || !status.model) {
+        throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}). Start it with \`litecnn start ${slot}\` and try again.`, { httpStatus: 503 });
+      }
+      return [slot, { endpoint, model: status.model }] as const;
+    }));
+    return Object.fromEntries(serving) as Record<SlotId, EvalSlot>;
   }
 
   /** Recent lines of a slot's (or the host's) log. */

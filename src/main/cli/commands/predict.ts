@@ -12,7 +12,8 @@ import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable, formatTopPrediction } from '../format.js';
 import { parsePositiveInt } from '../parse-options.js';
 import { parseSlotId } from '../../host/slot-targets.js';
-import { IMAGE_EXTENSIONS, predictFile } from '../slot-client.js';
+import { predictFile } from '../slot-client.js';
+import { IMAGE_EXTENSIONS } from '../../fs/image-files.js';
 
 /** One image through both slots. */
 type ComparedImage = CompareResult & { image: string };

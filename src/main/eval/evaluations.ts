@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
+import type { SlotId } from '../../shared/slot-api.js';
+import { LiteCnnError } from '../errors.js';
+import { EvalStore } from './eval-store.js';
+import { checkEvalSet, runEvaluation, type EvalSlot } from './evaluation.js';
+
+export interface EvaluationsOptions {
+  dataDir: string;
+  /** Both slots as they serve now; throws when one is not serving. */
+  slots: () => Promise<Record<SlotId, EvalSlot>>;
+  maxInputPixels: () => number;
+}
+
+/**
+ * The host's evaluations: one runs at a time (it keeps both slots busy), in the background or
+ * awaited (the promotion gate); the stored ones are listed and read back. Emits `progress`
+ * (EvalProgress) while one runs and `finished` (EvalSummary) when it ends, however it ends.
+ */
+export class Evaluations extends EventEmitter {
+  readonly store: EvalStore;
+  readonly #options: EvaluationsOptions;
+  #running: { id: string; controller: AbortController; done: Promise<EvalSummary> } | null = null;
+
+  constructor(options: EvaluationsOptions) {
+    super();
+    this.#options = options;
+    this.store = new EvalStore(options.dataDir);
+  }
+
+  /** Marks evaluations a stopped host left running as failed. */
+  recover(): Promise<void> {
+    return this.store.markInterrupted();
+  }
+
+  /** Starts evaluating `dir` and returns as soon as it runs; follow it through the events. */
+  async start(dir: string): Promise<EvalProgress> {
+    const { id, setDir, images } = await this.#begin(dir);
+    return { id, setName: basename(setDir), done: 0, found: images, walking: false };
+  }
+
+  /** Evaluates `dir` and resolves with the stored summary once it is done. */
+  async run(dir: string): Promise<EvalSummary> {
+    await this.#begin(dir);
+    return this.#running!.done;
+  }
+
+  /** Stops the running evaluation `id`; its summary is kept, marked cancelled. */
+  async cancel(id: string): Promise<EvalSummary> {
+    const running = this.#running;
+    if (!running || running.id !== id) throw new LiteCnnError('NOT_FOUND', `No evaluation "${id}" is running.`, { httpStatus: 404 });
+    running.controller.abort();
+    return running.done;
+  }
+
+  list(): Promise<EvalSummary[]> {
+    return this.store.list();
+  }
+
+  get(id: string): Promise<EvalSummary> {
+    return this.store.get(id);
+  }
+
+  readReport(id: string): Promise<Buffer> {
+    return this.store.readReport(id);
+  }
+
+  readThumbnail(id: string, name: string): Promise<Buffer> {
+    return this.store.readThumbnail(id, name);
+  }
+
+  async readCsv(id: string): Promise<Buffer> {
+    return readFile(this.store.files(id).csv).catch(() => {
+      throw new LiteCnnError('NOT_FOUND', `Evaluation "${id}" has no results.csv yet (it is still running, or it was not found).`, { httpStatus: 404 });
+    });
+  }
+
+  async #begin(dir: string): Promise<{ id: string; setDir: string; images: number }> {
+    if (this.#running) {
+      throw new LiteCnnError('BUSY', `Evaluation ${this.#running.id} is still running; wait for it or cancel it (\`litecnn eval --cancel ${this.#running.id}\`).`, { httpStatus: 409 });
+    }
+    const { setDir, images } = await checkEvalSet(dir);
+    const slots = await this.#options.slots();
+    const id = EvalStore.newId();
+    const controller = new AbortController();
+    const done = runEvaluation({
+      id,
+      setDir,
+      images,
+      store: this.store,
+      slots,
+      maxInputPixels: this.#options.maxInputPixels(),
+      signal: controller.signal,
+      onProgress: (progress) => this.emit('progress', progress),
+    }).then((summary) => {
+      this.emit('finished', summary);
+      return summary;
+    }).finally(() => {
+      this.#running = null;
+    });
+    this.#running = { id, controller, done };
+    done.catch(() => undefined);
+    return { id, setDir, images };
+  }
+}

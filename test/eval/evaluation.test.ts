@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { EvalSummary } from '../../src/shared/eval-api.js';
+import type { PredictResponse, SlotId } from '../../src/shared/slot-api.js';
+import { EvalStore } from '../../src/main/eval/eval-store.js';
+import { EVAL_CSV_HEADER } from '../../src/main/eval/eval-csv.js';
+import { fixtureImage } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestHost } from '../helpers/running-host.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const { host, dataDir } = await startTestHost();
+const PHOTOS = ['dog-golden-retriever.jpg', 'dog-siberian-husky.jpg', 'cat-persian.jpg', 'cat-grey-tabby.jpg', 'dog-labrador-puppy-street.jpg', 'other-bald-eagle.jpg'];
+
+/** Both slots' answers on the dashboard's compare path (one decode), which evaluations use. */
+async function compared(photo: string): Promise<Record<SlotId, PredictResponse>> {
+  const result = await host.compare(await readFile(fixtureImage(photo)));
+  return { asis: result.asis as PredictResponse, tobe: result.tobe as PredictResponse };
+}
+
+/**
+ * A labelled set whose truth is known from each slot's own answers: the first photos sit in a
+ * folder named after AS-IS's answer (written in another case and with underscores, as people
+ * name folders), the rest in a folder no model predicts; one photo unlabelled, one broken file.
+ */
+async function labelledSet(): Promise<{ dir: string; expected: { asisTop1: number; tobeTop1: number; agreed: number; compared: number; labelled: number } }> {
+  const dir = await tempDir('litecnn-evalset-');
+  const answers = await Promise.all(PHOTOS.map(async (photo) => ({ photo, ...(await compared(photo)) })));
+  const expected = { asisTop1: 0, tobeTop1: 0, agreed: 0, compared: answers.length, labelled: answers.length - 1 };
+  for (const [i, { photo, asis, tobe }] of answers.entries()) {
+    if (asis.predictions[0]!.label === tobe.predictions[0]!.label) expected.agreed++;
+    if (i === answers.length - 1) {
+      await symlink(fixtureImage(photo), join(dir, photo));
+      continue;
+    }
+    const named = i < 3;
+    const folder = named ? asis.predictions[0]!.breed_en.toUpperCase().replace(/ /g, '_') : 'not-a-breed';
+    await mkdir(join(dir, folder), { recursive: true });
+    await symlink(fixtureImage(photo), join(dir, folder, photo));
+    if (named) {
+      expected.asisTop1++;
+      if (tobe.predictions[0]!.label === asis.predictions[0]!.label) expected.tobeTop1++;
+    }
+  }
+  await writeFile(join(dir, 'broken.jpg'), Buffer.from('not really a jpeg'));
+  await writeFile(join(dir, 'notes.txt'), 'ignored');
+  await writeFile(join(dir, '.hidden.jpg'), 'ignored');
+  return { dir, expected };
+}
+
+test('an evaluation counts accuracy, agreement and failures exactly as the slots answer, and stores CSV, report and summary', async () => {
+  const { dir, expected } = await labelledSet();
+  const summary = await host.evaluations.run(dir);
+  assert.equal(summary.state, 'done');
+  assert.equal(summary.images, PHOTOS.length + 1);
+  assert.equal(summary.labelled, expected.labelled);
+  assert.equal(summary.unreadable, 1);
+  assert.equal(summary.asis.top1Correct, expected.asisTop1);
+  assert.equal(summary.tobe.top1Correct, expected.tobeTop1);
+  assert.equal(summary.asis.top1Accuracy, expected.asisTop1 / expected.labelled);
+  assert.ok(summary.asis.top5Correct >= summary.asis.top1Correct);
+  assert.equal(summary.asis.failed, 1);
+  assert.deepEqual(summary.agreement, { compared: expected.compared, agreed: expected.agreed, rate: expected.agreed / expected.compared });
+  assert.equal(summary.disagreementsTotal, expected.compared - expected.agreed);
+  assert.equal(summary.disagreements.length, summary.disagreementsTotal);
+  assert.equal(summary.asis.latency.count, PHOTOS.length);
+  assert.ok(summary.asis.latency.p50Ms! > 0 && summary.asis.latency.p99Ms! >= summary.asis.latency.p50Ms!);
+  assert.ok(summary.decodeP50Ms! > 0);
+  assert.deepEqual(summary.classes.map((c) => c.name).includes('not-a-breed'), true);
+  assert.equal(summary.classes.reduce((sum, c) => sum + c.images, 0), expected.labelled);
+
+  const files = new EvalStore(dataDir).files(summary.id);
+  const csv = await readFile(files.csv, 'utf8');
+  assert.ok(csv.startsWith(EVAL_CSV_HEADER));
+  assert.equal(csv.trim().split('\r\n').length, 1 + PHOTOS.length + 1);
+  assert.match(csv, /broken\.jpg/);
+  const report = await readFile(files.report, 'utf8');
+  assert.match(report, new RegExp(summary.setName));
+  const thumbnails = await readdir(files.thumbnails);
+  assert.equal(thumbnails.length, summary.disagreements.filter((d) => d.thumbnail).length);
+  for (const disagreement of summary.disagreements) assert.ok(disagreement.thumbnail && thumbnails.includes(disagreement.thumbnail));
+
+  const stored = await host.evaluations.list();
+  assert.deepEqual(stored.find((s) => s.id === summary.id), summary);
+});
+
+test('the control API runs one, streams its progress, and serves the stored files', async () => {
+  const { dir } = await labelledSet();
+  const events: string[] = [];
+  const finished = new Promise<EvalSummary>((resolve) => {
+    const listener = (event: { type: string; data: unknown }): void => {
+      events.push(event.type);
+      if (event.type === 'eval') {
+        host.off('event', listener);
+        resolve(event.data as EvalSummary);
+      }
+    };
+    host.on('event', listener);
+  });
+  const auth = { authorization: `Bearer ${host.controlToken}` };
+  const started = await fetch(`${host.controlUrl}/api/evals`, { method: 'POST', body: JSON.stringify({ dir }), headers: { ...auth, 'content-type': 'application/json' } });
+  assert.equal(started.status, 200);
+  const { id, found } = (await started.json()) as { id: string; found: number };
+  assert.equal(found, PHOTOS.length + 1);
+  const second = await fetch(`${host.controlUrl}/api/evals`, { method: 'POST', body: JSON.stringify({ dir }), headers: { ...auth, 'content-type': 'application/json' } });
+  assert.equal(second.status, 409, 'one evaluation at a time');
+  const summary = await finished;
+  assert.equal(summary.id, id);
+  assert.ok(events.includes('eval-progress'));
+  const csv = await fetch(`${host.controlUrl}/api/evals/${id}/results.csv`, { headers: auth });
+  assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+  assert.ok((await csv.text()).startsWith(EVAL_CSV_HEADER));
+  const report = await fetch(`${host.controlUrl}/api/evals/${id}/report.html`, { headers: auth });
+  assert.match(await report.text(), /<html/i);
+  const missing = await fetch(`${host.controlUrl}/api/evals/20990101-000000-abcdef`, { headers: auth });
+  assert.equal(missing.status, 404);
+  const traversal = await fetch(`${host.controlUrl}/api/evals/${id}/thumbnails/..%2F..%2Fsummary.json`, { headers: auth });
+  assert.equal(traversal.status, 404);
+});
+
+test('`litecnn eval DIR` prints the comparison and copies the CSV and report; bad folders are clear errors', async () => {
+  const { dir } = await labelledSet();
+  const out = await tempDir('litecnn-evalout-');
+  const run = await runCli(dataDir, ['eval', dir, '--csv', join(out, 'r.csv'), '--html', join(out, 'r.html')]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /agreement: \d/);
+  assert.match(run.stdout, /top-1/);
+  assert.ok((await readFile(join(out, 'r.csv'), 'utf8')).startsWith(EVAL_CSV_HEADER));
+  assert.match(await readFile(join(out, 'r.html'), 'utf8'), /<html/i);
+  const list = await runCli(dataDir, ['eval', '--list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /done/);
+  const missing = await runCli(dataDir, ['eval', join(out, 'nope')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /EVAL_SET_INVALID|is not a folder/);
+  const empty = await tempDir('litecnn-emptyset-');
+  const none = await runCli(dataDir, ['eval', empty]);
+  assert.notEqual(none.code, 0);
+  assert.match(none.stderr, /has no images/);
+});
+
+test('a cancelled evaluation is kept, marked cancelled, with what it counted so far', async () => {
+  const dir = await tempDir('litecnn-bigset-');
+  for (let i = 0; i < 60; i++) await symlink(fixtureImage(PHOTOS[i % PHOTOS.length]!), join(dir, `${String(i).padStart(3, '0')}.jpg`));
+  const started = await host.evaluations.start(dir);
+  const summary = await host.evaluations.cancel(started.id);
+  assert.equal(summary.state, 'cancelled');
+  assert.ok(summary.images < 60, `${summary.images} images before the cancel took effect`);
+  assert.equal((await host.evaluations.get(started.id)).state, 'cancelled');
+});
+
+test('an evaluation a stopped host left running is marked failed at the next start', async () => {
+  const store = new EvalStore(await tempDir('litecnn-evalstore-'));
+  const id = EvalStore.newId();
+  const { csv } = await store.create(id);
+  csv.destroy();
+  const stub = (await host.evaluations.list())[0]!;
+  await store.saveSummary({ ...stub, id, state: 'running', finishedAt: null });
+  await store.markInterrupted();
+  const after = await store.get(id);
+  assert.equal(after.state, 'failed');
+  assert.match(after.error ?? '', /host stopped/);
+});
