@@ -34,6 +34,8 @@ export interface SlotStatus {
   requests: SlotInfo['requests'] | null;
   latencyMs: SlotInfo['latencyMs'] | null;
   memory: SlotInfo['memory'] | null;
+  /** Shadow mode as AS-IS counts it (null on TO-BE, or when the slot is not running). */
+  shadow: SlotInfo['shadow'];
   error: ErrorBody['error'] | null;
   restarts: number;
   lastCrash: { at: string; exitCode: number | null; signal: string | null } | null;

@@ -64,4 +64,16 @@ export interface Settings {
   autoDeploy: boolean;
   /** How many replaced model versions are kept in weights/history. */
   historyLimit: number;
+  /** Shadow mode: the share (0-100 %) of AS-IS `/predict` traffic mirrored to TO-BE after AS-IS has answered; 0: off. */
+  shadowPercent: number;
+  /** Shadow mode keeps the images the two models disagree on (newest 100, in the data dir's shadow/); else only their hashes. */
+  shadowKeepImages: boolean;
+  /** Promotion gate: the evaluation set (a folder) TO-BE must not do worse on than AS-IS; empty: no gate. */
+  promotionGateSet: string;
+  /** How much lower TO-BE's top-1 accuracy may be than AS-IS's (0.01 = one point); unlabelled sets: 1 - minimum agreement. */
+  promotionGateMaxDrop: number;
+  /** How many times AS-IS's p99 latency on the set TO-BE's may be. */
+  promotionGateMaxLatencyFactor: number;
+  /** Minimum a deploy candidate must reach on the gate set before it replaces TO-BE (top-1 accuracy, or agreement with AS-IS when unlabelled); 0: no check. */
+  deployGateMinimum: number;
 }

@@ -33,6 +33,35 @@ export interface PredictResponse {
   timing_ms: PredictTiming;
 }
 
+/** One request the two models answered differently in shadow mode: hashes and answers, the image only on opt-in. */
+export interface ShadowSample {
+  at: string;
+  imageSha256: string;
+  asis: Prediction;
+  tobe: Prediction;
+  /** File name under the data dir's `shadow/` folder when images are kept (setting shadowKeepImages). */
+  imageFile: string | null;
+}
+
+/** Shadow mode as the AS-IS slot counts it since it started. */
+export interface ShadowStats {
+  /** Share of AS-IS `/predict` traffic mirrored to TO-BE (setting shadowPercent). */
+  percent: number;
+  keepImages: boolean;
+  /** Whether TO-BE is serving, so mirroring can happen. */
+  targetReady: boolean;
+  /** Sampled requests sent to TO-BE; of those agreed / disagreed on top-1, or failed. */
+  mirrored: number;
+  agreed: number;
+  disagreed: number;
+  failed: number;
+  /** Sampled requests not sent because TO-BE was still busy with earlier ones (four in flight). */
+  dropped: number;
+  agreementRate: number | null;
+  /** The newest disagreements, newest first. */
+  samples: ShadowSample[];
+}
+
 /** The answer of `GET /info` on either slot. */
 export interface SlotInfo {
   slot: SlotId;
@@ -52,6 +81,8 @@ export interface SlotInfo {
   requests: { total: number; predictions: number; errors: number };
   latencyMs: { p50: number | null; p99: number | null };
   memory: { rssBytes: number; heapUsedBytes: number };
+  /** Shadow mode (AS-IS only; null on TO-BE). */
+  shadow: ShadowStats | null;
 }
 
 export type { ErrorBody };

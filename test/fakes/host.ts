@@ -30,6 +30,7 @@ export function slotStatus(slot: SlotId, state: SlotState, overrides: Partial<Sl
     restarts: 0,
     lastCrash: null,
     input: null,
+    shadow: null,
     ...overrides,
   };
 }

@@ -33,6 +33,7 @@ export interface HostController {
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus>;
   compare(image: Uint8Array): Promise<CompareResult>;
   readonly evaluations: EvaluationsController;
+  shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }>;
   logs(component: string, count: number): Promise<LogLine[]>;
   readonly settings: Settings;
   updateSettings(change: Partial<Settings>): SettingsUpdate;
@@ -133,6 +134,10 @@ export function buildControlServer(controller: HostController, token: string, lo
   });
 
   useEvalRoutes(app, controller.evaluations);
+  app.get<{ Params: { name: string } }>('/api/shadow/images/:name', async (request, reply) => {
+    const { bytes, contentType } = await controller.shadowImage(request.params.name);
+    return reply.header('content-type', contentType).header('cache-control', 'private, max-age=86400').send(bytes);
+  });
   serveDashboard(app);
   return app;
 }

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostStatus, SlotAction } from '../../shared/host-api.js';
@@ -16,6 +19,7 @@ import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
 import type { CompareResult, HostEvent, LogLine, SettingsUpdate } from '../../shared/host-api.js';
 import { compareOnSlots } from './compare-slots.js';
+import { SHADOW_TARGET_NICENESS } from '../slot/process-priority.js';
 import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import { Evaluations } from '../eval/evaluations.js';
 import type { EvalSlot } from '../eval/evaluation.js';
@@ -86,6 +90,7 @@ export class Host extends EventEmitter implements HostController {
       const s = new SlotSupervisor(role, options.launcher, () => slotProcessConfig(this.settings, slot, this.dataDir, tokenSha256(this.#slotToken)));
       s.on('state', (change: SlotStateChange) => {
         this.#logger?.info({ slot: change.slot, state: change.state, error: change.error }, 'slot state');
+        if (change.slot === 'tobe') void this.#updateShadow();
         this.emit('slot-state', change);
         this.#publish({ type: 'slot-state', data: change });
       });
@@ -126,7 +131,10 @@ export class Host extends EventEmitter implements HostController {
       },
     });
     releases.on('progress', (progress: ReleaseProgress | null) => this.#publish({ type: 'progress', data: progress }));
-    releases.on('history', (entry: HistoryEntry) => this.#publish({ type: 'history', data: entry }));
+    releases.on('history', (entry: HistoryEntry) => {
+      this.#publish({ type: 'history', data: entry });
+      void this.#updateShadow();
+    });
     await releases.recover();
     this.#releases = releases;
     await this.evaluations.recover();
@@ -151,6 +159,7 @@ export class Host extends EventEmitter implements HostController {
     await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, slotToken: this.#slotToken, pid: process.pid, startedAt: this.#startedAt.toISOString() });
     this.#logger.info({ controlUrl: this.#controlUrl }, 'host started');
     await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].start()));
+    await this.#updateShadow();
     this.#watcher.start();
     return this.status();
   }
@@ -259,6 +268,28 @@ export class Host extends EventEmitter implements HostController {
     return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) }, 5, this.settings.maxInputPixels);
   }
 
+  /**
+   * Tells AS-IS where TO-BE is and how much traffic to mirror to it (shadow mode), and while it
+   * mirrors lowers TO-BE's CPU priority so that on a busy CPU production comes first.
+   */
+  async #updateShadow(): Promise<void> {
+    const tobe = await this.slots.tobe.status();
+    const { shadowPercent: percent, shadowKeepImages: keepImages } = this.settings;
+    this.slots.asis.configureShadow({ percent, keepImages, target: tobe.state === 'ready' ? slotEndpoint(tobe, this.#slotToken) : null });
+    if (percent > 0) this.slots.tobe.lowerPriority(SHADOW_TARGET_NICENESS);
+  }
+
+  /** An image shadow mode kept (setting shadowKeepImages), by the file name its sample names. */
+  async shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const missing = new LiteCnnError('NOT_FOUND', `No kept shadow image "${name}" (only the newest 100 are kept, and only with shadowKeepImages on).`, { httpStatus: 404 });
+    if (!/^[0-9a-f]{32}\.img$/.test(name)) throw missing;
+    const bytes = await readFile(join(this.dataDir, 'shadow', name)).catch(() => {
+      throw missing;
+    });
+    const format = await sharp(bytes).metadata().then((m) => m.format, () => undefined);
+    return { bytes, contentType: format ? `image/${format}` : 'application/octet-stream' };
+  }
+
   /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */
   async #servingSlots(): Promise<Record<SlotId, EvalSlot>> {
     const serving = await Promise.all(SLOT_IDS.map(async (slot) => {
@@ -299,6 +330,7 @@ export class Host extends EventEmitter implements HostController {
       if (RESTART_SETTINGS.has(key)) restartNeeded.push(key);
     }
     this.#watcher?.settingsChanged();
+    if ('shadowPercent' in checked || 'shadowKeepImages' in checked) void this.#updateShadow();
     return { settings: { ...this.settings }, restartNeeded };
   }
 

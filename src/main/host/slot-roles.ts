@@ -16,11 +16,13 @@ export interface SlotRole {
   /** The port the old scripts used, also accepted as the slot's name on the command line. */
   legacyPort: number;
   acceptsAutomaticDeploy: boolean;
+  /** In shadow mode, this slot's traffic is mirrored to the other one (AS-IS to TO-BE, never back). */
+  mirrorsToShadow: boolean;
 }
 
 export const SLOT_ROLES: Readonly<Record<SlotId, SlotRole>> = {
-  asis: { slot: 'asis', title: SLOT_TITLES.asis, bundleFileName: 'model_8891.bin', portSetting: 'asisPort', legacyPort: 8891, acceptsAutomaticDeploy: false },
-  tobe: { slot: 'tobe', title: SLOT_TITLES.tobe, bundleFileName: 'model_8892.bin', portSetting: 'tobePort', legacyPort: 8892, acceptsAutomaticDeploy: true },
+  asis: { slot: 'asis', title: SLOT_TITLES.asis, bundleFileName: 'model_8891.bin', portSetting: 'asisPort', legacyPort: 8891, acceptsAutomaticDeploy: false, mirrorsToShadow: true },
+  tobe: { slot: 'tobe', title: SLOT_TITLES.tobe, bundleFileName: 'model_8892.bin', portSetting: 'tobePort', legacyPort: 8892, acceptsAutomaticDeploy: true, mirrorsToShadow: false },
 };
 
 /** The slot's configured port. */

@@ -41,6 +41,12 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   pollIntervalMinutes: 30,
   autoDeploy: true,
   historyLimit: 10,
+  shadowPercent: 0,
+  shadowKeepImages: false,
+  promotionGateSet: '',
+  promotionGateMaxDrop: 0.01,
+  promotionGateMaxLatencyFactor: 1.5,
+  deployGateMinimum: 0,
 };
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -83,6 +89,12 @@ export const SETTINGS_SCHEMA = {
   pollIntervalMinutes: { type: 'number', minimum: 0.05, maximum: 10080 },
   autoDeploy: { type: 'boolean' },
   historyLimit: { type: 'integer', minimum: 1, maximum: 1000 },
+  shadowPercent: { type: 'number', minimum: 0, maximum: 100 },
+  shadowKeepImages: { type: 'boolean' },
+  promotionGateSet: { type: 'string', pattern: '^[^\\n\\r\\u0000]*$' },
+  promotionGateMaxDrop: { type: 'number', minimum: 0, maximum: 1 },
+  promotionGateMaxLatencyFactor: { type: 'number', minimum: 1, maximum: 1000 },
+  deployGateMinimum: { type: 'number', minimum: 0, maximum: 1 },
 } as const;
 
 export type SettingKey = keyof Settings;

@@ -2,6 +2,7 @@ import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { SlotId, SlotInfo } from '../../shared/slot-api.js';
 import type { RateLimit } from '../security/client-rate-limit.js';
+import type { ShadowConfig } from './shadow-mirror.js';
 
 /** Everything a slot process needs to start serving. */
 export interface SlotProcessConfig {
@@ -32,6 +33,10 @@ export type HostToSlotMessage =
   | { type: 'start'; config: SlotProcessConfig }
   | { type: 'info'; requestId: number }
   | { type: 'swap'; requestId: number; bundleFile: string }
+  /** Shadow mode's settings and TO-BE's endpoint (AS-IS only), sent after 'start' and whenever they change. */
+  | { type: 'shadow'; shadow: ShadowConfig }
+  /** Lower the process's CPU priority to this nice value (TO-BE while it receives shadow traffic). */
+  | { type: 'niceness'; niceness: number }
   | { type: 'shutdown' };
 
 /** Messages from a slot process to the host. */

@@ -13,6 +13,7 @@ export class SlotMetrics {
   readonly #predictTotal: Histogram;
   readonly #predictLatency: Summary;
   readonly #modelInfo: Gauge<'name' | 'version' | 'sha256'>;
+  readonly #shadow: Counter<'outcome'>;
   #total = 0;
   #predictions = 0;
   #errors = 0;
@@ -25,6 +26,7 @@ export class SlotMetrics {
     this.#inference = new Histogram({ name: 'litecnn_inference_seconds', help: 'onnxruntime session run time per prediction', buckets: LATENCY_BUCKETS, registers: [this.registry] });
     this.#predictTotal = new Histogram({ name: 'litecnn_predict_seconds', help: 'Total /predict handling time', buckets: LATENCY_BUCKETS, registers: [this.registry] });
     this.#predictLatency = new Summary({ name: 'litecnn_predict_latency_seconds', help: 'Recent /predict latency percentiles (last 10 minutes)', percentiles: [0.5, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers: [this.registry] });
+    this.#shadow = new Counter({ name: 'litecnn_shadow_requests_total', help: 'Shadow mode: AS-IS requests mirrored to TO-BE, and how their top-1 answers compared (agreed, disagreed, failed) or that they were dropped', labelNames: ['outcome'], registers: [this.registry] });
     this.#modelInfo = new Gauge({ name: 'litecnn_model_info', help: 'The model this slot serves (value is always 1)', labelNames: ['name', 'version', 'sha256'], registers: [this.registry] });
   }
 
@@ -42,6 +44,11 @@ export class SlotMetrics {
     this.#inference.observe(timing.inference / 1000);
     this.#predictTotal.observe(timing.total / 1000);
     this.#predictLatency.observe(timing.total / 1000);
+  }
+
+  /** Counts one shadow-mode outcome (see ShadowMirror). */
+  recordShadow(outcome: string): void {
+    this.#shadow.inc({ outcome });
   }
 
   /** Marks which model is being served. */

@@ -13,6 +13,9 @@ import { SlotMetrics } from './slot-metrics.js';
 import { buildSlotServer, slotInfo } from './slot-server.js';
 import { errorReply } from '../http/error-replies.js';
 import { readTlsFiles } from '../security/tls-files.js';
+import { SLOT_ROLES } from '../host/slot-roles.js';
+import { ShadowMirror } from './shadow-mirror.js';
+import { lowerProcessPriority } from './process-priority.js';
 
 /**
  * Entry point of a slot process: one HTTP server and one onnxruntime session, isolated from the
@@ -30,6 +33,7 @@ let boundPort = 0;
 let metrics: SlotMetrics | undefined;
 let config: SlotProcessConfig | undefined;
 let stopping = false;
+let shadow: ShadowMirror | undefined;
 
 channel.onMessage((message) => {
   switch (message.type) {
@@ -38,12 +42,18 @@ channel.onMessage((message) => {
       break;
     case 'info':
       if (config && metrics) {
-        void slotInfo({ slot: config.slot, model, metrics, port: () => boundPort, startedAt })
+        void slotInfo({ slot: config.slot, model, metrics, port: () => boundPort, startedAt, ...(shadow ? { shadow } : {}) })
           .then((info) => channel.send({ type: 'info', requestId: message.requestId, info }));
       }
       break;
     case 'swap':
       void swapModel(message.requestId, message.bundleFile);
+      break;
+    case 'shadow':
+      shadow?.configure(message.shadow);
+      break;
+    case 'niceness':
+      lowerProcessPriority(message.niceness);
       break;
     case 'shutdown':
       void shutdown(0);
@@ -60,6 +70,8 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
   try {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.slot, slotConfig.logLevel);
     metrics = new SlotMetrics(slotConfig.slot);
+    const slotMetrics = metrics;
+    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, (outcome) => slotMetrics.recordShadow(outcome));
     const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
     server = await buildSlotServer({
       slot: slotConfig.slot,
@@ -77,6 +89,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
       maxQueuedRequests: slotConfig.maxQueuedRequests,
       headersTimeoutMs: slotConfig.headersTimeoutMs,
       requestTimeoutMs: slotConfig.requestTimeoutMs,
+      ...(shadow ? { shadow } : {}),
     });
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort, tlsFingerprint256: tls ? new X509Certificate(tls.cert).fingerprint256 : null });

@@ -5,7 +5,11 @@ import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { UploadBuffers } from './upload-buffers.js';
 import { isTensorUpload, uploadedTensor } from './tensor-upload.js';
-import { classifyPrepared } from '../inference/classify.js';
+import { performance } from 'node:perf_hooks';
+import { classifyPrepared, type Classification, type Classifier } from '../inference/classify.js';
+import { prepareImage } from '../inference/preprocess.js';
+import { inputSpecKey } from '../model/input-spec-key.js';
+import type { MirrorTicket, ShadowMirror } from './shadow-mirror.js';
 import { useErrorReplies } from '../http/error-replies.js';
 import { requireBearerToken } from '../security/bearer-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
@@ -34,6 +38,8 @@ export interface SlotServerOptions {
   maxQueuedRequests: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Shadow mode: on AS-IS, mirrors a sampled share of `/predict` traffic to TO-BE. */
+  shadow?: ShadowMirror;
 }
 
 /** Routes a load balancer or orchestrator probes; they stay open when a token is required. */
@@ -48,7 +54,7 @@ const UPLOAD_BUFFERS_KEPT_BYTES = 16 * 1024 * 1024;
  * `/readyz`, `/info`, `/metrics`, and the Open Inference Protocol under `/v2`.
  */
 export async function buildSlotServer(options: SlotServerOptions): Promise<FastifyInstance> {
-  const { slot, model, metrics, logger } = options;
+  const { slot, model, metrics, logger, shadow } = options;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.maxUploadBytes,
@@ -89,14 +95,17 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
 
   app.post('/predict', async (request, reply) => {
     let answer: PredictResponse | null;
+    let ticket: MirrorTicket | null = null;
     try {
       const top = parseTop(request, model.current?.manifest.labels.length);
       const tensorSent = isTensorUpload(request.headers['content-type']);
       const image = tensorSent ? null : uploadedImage(request, options.maxUploadBytes);
+      const mirrored = image && shadow?.sample() ? image : null;
       answer = await model.withSession((session) => gate.run(async () => {
-        const result = image
-          ? await session.classify(image, top, options.maxInputPixels)
-          : await classifyPrepared(session, uploadedTensor(request.body, request.headers[INPUT_SPEC_HEADER], session.manifest.input), top);
+        let result: Classification;
+        if (mirrored) ({ result, ticket } = await classifyForShadow(session, mirrored, top, options.maxInputPixels, shadow!.targetSpecKey));
+        else if (image) result = await session.classify(image, top, options.maxInputPixels);
+        else result = await classifyPrepared(session, uploadedTensor(request.body, request.headers[INPUT_SPEC_HEADER], session.manifest.input), top);
         const { manifest } = session;
         return {
           predictions: result.predictions,
@@ -109,6 +118,10 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     }
     if (!answer) throw notReady(slot);
     metrics.recordPrediction(answer.timing_ms);
+    if (ticket) {
+      const [sent, asis] = [ticket, answer];
+      reply.raw.once('finish', () => shadow!.mirror(sent, asis));
+    }
     return reply.send(answer);
   });
 
@@ -132,7 +145,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
 }
 
 /** The `/info` answer, also sent to the host over IPC. */
-export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model' | 'metrics' | 'port' | 'startedAt'>): Promise<SlotInfo> {
+export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model' | 'metrics' | 'port' | 'startedAt' | 'shadow'>): Promise<SlotInfo> {
   const session = options.model.current;
   const memory = process.memoryUsage();
   const manifest = session?.manifest;
@@ -159,7 +172,22 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
     requests: options.metrics.counts(),
     latencyMs: await options.metrics.latencyPercentiles(),
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    shadow: options.shadow?.stats() ?? null,
   };
+}
+
+/**
+ * Classifies a request shadow mode sampled, keeping a copy of the image (the upload buffer is
+ * reused once the request ends) and, when TO-BE's model takes the same input, of the tensor, so
+ * TO-BE is spared the decode.
+ */
+async function classifyForShadow(session: Classifier, image: Uint8Array, top: number, maxInputPixels: number, targetSpecKey: string | null): Promise<{ result: Classification; ticket: MirrorTicket }> {
+  const started = performance.now();
+  const prepared = await prepareImage(image, session.manifest.input, maxInputPixels);
+  const specKey = inputSpecKey(session.manifest.input);
+  const tensor = specKey === targetSpecKey ? { data: prepared.data.slice(), specKey } : null;
+  const result = await classifyPrepared(session, prepared, top, started);
+  return { result, ticket: { image: Uint8Array.from(image), tensor } };
 }
 
 /** Fastify options for the HTTP or HTTPS server with slowloris guards: headers and whole-request deadlines (answered 408). */

@@ -6,6 +6,7 @@ import type { SlotInfo } from '../../shared/slot-api.js';
 import type { SlotRole } from '../host/slot-roles.js';
 import { LiteCnnError } from '../errors.js';
 import type { SlotProcessConfig, SlotToHostMessage } from './slot-messages.js';
+import type { ShadowConfig } from './shadow-mirror.js';
 import { SLOT_PROCESS_ENTRY, type SlotProcessHandle, type SlotProcessLauncher } from './slot-launcher.js';
 
 /** How long a slot gets to stop by itself before it is killed. */
@@ -49,6 +50,8 @@ export class SlotSupervisor extends EventEmitter {
   readonly #pendingInfo = new Map<number, (info: SlotInfo | null) => void>();
   readonly #pendingSwaps = new Map<number, { resolve: () => void; reject: (error: LiteCnnError) => void }>();
   #settled: Array<() => void> = [];
+  #shadow: ShadowConfig | null = null;
+  #niceness = 0;
 
   constructor(role: SlotRole, launcher: SlotProcessLauncher, config: () => SlotProcessConfig) {
     super();
@@ -131,6 +134,7 @@ export class SlotSupervisor extends EventEmitter {
       requests: info?.requests ?? null,
       latencyMs: info?.latencyMs ?? null,
       memory: info?.memory ?? null,
+      shadow: info?.shadow ?? null,
       error: this.#error,
       restarts: this.#restarts,
       lastCrash: this.#lastCrash,
@@ -200,6 +204,21 @@ export class SlotSupervisor extends EventEmitter {
       }
     });
     child.send({ type: 'start', config });
+    if (this.#shadow) child.send({ type: 'shadow', shadow: this.#shadow });
+    if (this.#niceness > 0) child.send({ type: 'niceness', niceness: this.#niceness });
+  }
+
+  /** Lowers the slot process's CPU priority (now if it runs, and at every start); it cannot be raised again. */
+  lowerPriority(niceness: number): void {
+    if (niceness <= this.#niceness) return;
+    this.#niceness = niceness;
+    this.#process?.send({ type: 'niceness', niceness });
+  }
+
+  /** Gives the slot shadow mode's settings (now if it runs, and at every start). */
+  configureShadow(shadow: ShadowConfig): void {
+    this.#shadow = shadow;
+    this.#process?.send({ type: 'shadow', shadow });
   }
 
   #crashed(exitCode: number | null, signal: string | null, readyAt: number): void {

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ErrorBody } from '../../shared/errors.js';
+import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
+import { inputSpecKey } from '../model/input-spec-key.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { postImageToSlot, postTensorToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
+
+/** Where and how much AS-IS traffic is mirrored to TO-BE. */
+export interface ShadowConfig {
+  /** Share of AS-IS `/predict` requests mirrored, 0-100. */
+  percent: number;
+  /** Keep the images the two models disagree on (the user opted in); else only their hashes. */
+  keepImages: boolean;
+  /** TO-BE, when it serves. */
+  target: SlotEndpoint | null;
+}
+
+/** A sampled request: what AS-IS answered, and what to send TO-BE (its tensor when the input specs match). */
+export interface MirrorTicket {
+  image: Uint8Array;
+  tensor: { data: Float32Array; specKey: string } | null;
+}
+
+/** What became of one sampled request. */
+export type ShadowOutcome = 'mirrored' | 'agreed' | 'disagreed' | 'failed' | 'dropped';
+
+/** Mirrors in flight at most; more are dropped (and counted) rather than queued behind a slow TO-BE. */
+export const MAX_MIRRORS_IN_FLIGHT = 4;
+const SAMPLES_KEPT = 20;
+const IMAGES_KEPT = 100;
+
+/**
+ * Shadow mode on the AS-IS slot: after AS-IS has answered, a sampled share of its `/predict`
+ * requests go to TO-BE too, and the two top-1 answers are compared. AS-IS's answer never waits
+ * for TO-BE: mirroring starts once the response is sent, at most MAX_MIRRORS_IN_FLIGHT at a time.
+ */
+export class ShadowMirror {
+  #config: ShadowConfig = { percent: 0, keepImages: false, target: null };
+  readonly #imagesDir: string;
+  readonly #random: () => number;
+  readonly #samples: ShadowSample[] = [];
+  #inFlight = 0;
+  readonly #counts: Record<ShadowOutcome, number> = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0 };
+  readonly #onOutcome: (outcome: ShadowOutcome) => void;
+
+  constructor(dataDir: string, onOutcome: (outcome: ShadowOutcome) => void = () => undefined, random = Math.random) {
+    this.#imagesDir = join(dataDir, 'shadow');
+    this.#onOutcome = onOutcome;
+    this.#random = random;
+  }
+
+  configure(config: ShadowConfig): void {
+    this.#config = config;
+  }
+
+  /** Whether this request is one of the sampled share (decided before AS-IS runs it, so it can keep its tensor). */
+  sample(): boolean {
+    const { percent, target } = this.#config;
+    return target !== null && percent > 0 && this.#random() * 100 < percent;
+  }
+
+  /** The input spec of TO-BE's model as `inputSpecKey`, so AS-IS keeps its tensor when theirs is the same. */
+  get targetSpecKey(): string | null {
+    const input = this.#config.target?.input;
+    return input ? inputSpecKey(input) : null;
+  }
+
+  /** Sends the sampled request to TO-BE (call once AS-IS's response is sent) and compares the answers. */
+  mirror(ticket: MirrorTicket, asis: PredictResponse): void {
+    const target = this.#config.target;
+    if (!target) return;
+    if (this.#inFlight >= MAX_MIRRORS_IN_FLIGHT) {
+      this.#count('dropped');
+      return;
+    }
+    this.#inFlight++;
+    this.#count('mirrored');
+    void this.#ask(target, ticket).then(
+      (answer) => this.#compare(ticket, asis, answer),
+      () => this.#count('failed'),
+    ).finally(() => {
+      this.#inFlight--;
+    });
+  }
+
+  stats(): ShadowStats {
+    const { mirrored, agreed, disagreed, failed, dropped } = this.#counts;
+    return {
+      percent: this.#config.percent,
+      keepImages: this.#config.keepImages,
+      targetReady: this.#config.target !== null,
+      mirrored, agreed, disagreed, failed, dropped,
+      agreementRate: agreed + disagreed > 0 ? agreed / (agreed + disagreed) : null,
+      samples: [...this.#samples],
+    };
+  }
+
+  async #ask(target: SlotEndpoint, ticket: MirrorTicket): Promise<SlotAnswer> {
+    if (ticket.tensor) {
+      const answer = await postTensorToSlot(target, ticket.tensor.data, ticket.tensor.specKey, 1);
+      if (!(answer.status === 409 && (answer.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) return answer;
+    }
+    return postImageToSlot(target, ticket.image, 'application/octet-stream', 1);
+  }
+
+  async #compare(ticket: MirrorTicket, asis: PredictResponse, answer: SlotAnswer): Promise<void> {
+    if (answer.status !== 200) {
+      this.#count('failed');
+      return;
+    }
+    const tobe = (answer.body as PredictResponse).predictions[0]!;
+    const mine = asis.predictions[0]!;
+    if (tobe.label === mine.label) {
+      this.#count('agreed');
+      return;
+    }
+    this.#count('disagreed');
+    const imageSha256 = createHash('sha256').update(ticket.image).digest('hex');
+    const imageFile = this.#config.keepImages ? await this.#keepImage(imageSha256, ticket.image) : null;
+    this.#samples.unshift({ at: new Date().toISOString(), imageSha256, asis: top(mine), tobe: top(tobe), imageFile });
+    this.#samples.length = Math.min(this.#samples.length, SAMPLES_KEPT);
+  }
+
+  /** Stores a disagreement's image (opt-in), keeping the newest IMAGES_KEPT. */
+  async #keepImage(sha256: string, image: Uint8Array): Promise<string | null> {
+    try {
+      await mkdir(this.#imagesDir, { recursive: true });
+      const name = `${sha256.slice(0, 32)}.img`;
+      await writeFileAtomic(join(this.#imagesDir, name), image);
+      const kept = await readdir(this.#imagesDir);
+      if (kept.length > IMAGES_KEPT) {
+        const aged = await Promise.all(kept.map(async (file) => ({ file, mtime: (await stat(join(this.#imagesDir, file)).catch(() => null))?.mtimeMs ?? 0 })));
+        aged.sort((a, b) => a.mtime - b.mtime);
+        for (const { file } of aged.slice(0, kept.length - IMAGES_KEPT)) await unlink(join(this.#imagesDir, file)).catch(() => undefined);
+      }
+      return name;
+    } catch {
+      // A full or read-only disk loses the image, not the comparison.
+      return null;
+    }
+  }
+
+  #count(outcome: ShadowOutcome): void {
+    this.#counts[outcome]++;
+    this.#onOutcome(outcome);
+  }
+}
+
+function top(prediction: Prediction): Prediction {
+  return { label: prediction.label, breed_en: prediction.breed_en, breed_ko: prediction.breed_ko, score: prediction.score };
+}

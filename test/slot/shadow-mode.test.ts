@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
+import { MAX_MIRRORS_IN_FLIGHT, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
+import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
+import { fixtureImage } from '../helpers/paths.js';
+import { eventually, startTestHost } from '../helpers/running-host.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const PHOTOS = ['dog-golden-retriever.jpg', 'dog-siberian-husky.jpg', 'cat-persian.jpg', 'cat-grey-tabby.jpg', 'dog-labrador-puppy-street.jpg', 'other-bald-eagle.jpg'];
+
+async function info(base: string): Promise<SlotInfo> {
+  return (await (await fetch(`${base}/info`)).json()) as SlotInfo;
+}
+
+async function predict(base: string, bytes: Buffer): Promise<PredictResponse> {
+  const response = await fetch(`${base}/predict`, { method: 'POST', body: bytes, headers: { 'content-type': 'image/jpeg' } });
+  assert.equal(response.status, 200);
+  return (await response.json()) as PredictResponse;
+}
+
+/** The nice value of every thread of a process (Linux /proc). */
+async function threadNiceness(pid: number): Promise<number[]> {
+  const { readdir } = await import('node:fs/promises');
+  const tasks = await readdir(`/proc/${pid}/task`);
+  return Promise.all(tasks.map(async (tid) => Number((await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16])));
+}
+
+test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; agreement, disagreement samples and kept images match what each slot answers', async () => {
+  const { host, dataDir, url } = await startTestHost({ shadowPercent: 100, shadowKeepImages: true });
+  const [asis, tobe] = [await url('asis'), await url('tobe')];
+  const tobeBefore = (await info(tobe)).requests.predictions;
+  const photos = await Promise.all(PHOTOS.map((name) => readFile(fixtureImage(name))));
+  const answers = [];
+  for (const [i, photo] of photos.entries()) {
+    answers.push({ photo, asis: await predict(asis, photo) });
+    // One at a time, so that none is dropped for TO-BE being busy (dropping is tested below).
+    await eventually(async () => {
+      const { agreed, disagreed, failed } = (await info(asis)).shadow!;
+      assert.equal(agreed + disagreed + failed, i + 1);
+    });
+  }
+  const shadow = await eventually(async () => {
+    const stats = (await info(asis)).shadow!;
+    assert.equal(stats.agreed + stats.disagreed + stats.failed, PHOTOS.length);
+    return stats;
+  });
+  assert.equal(shadow.mirrored, PHOTOS.length);
+  assert.equal(shadow.failed, 0);
+  assert.equal(shadow.dropped, 0);
+  assert.equal((await info(tobe)).requests.predictions - tobeBefore, PHOTOS.length, 'TO-BE answered each mirrored request');
+  let disagreements = 0;
+  for (const { photo, asis: asisAnswer } of answers) {
+    const tobeAnswer = await predict(tobe, photo);
+    const agree = asisAnswer.predictions[0]!.label === tobeAnswer.predictions[0]!.label;
+    if (agree) continue;
+    disagreements++;
+    const sha = createHash('sha256').update(photo).digest('hex');
+    const sample = shadow.samples.find((s) => s.imageSha256 === sha);
+    assert.ok(sample, 'the disagreement is sampled, by hash');
+    assert.equal(sample.asis.label, asisAnswer.predictions[0]!.label);
+    assert.equal(sample.tobe.label, tobeAnswer.predictions[0]!.label);
+    assert.ok(sample.imageFile);
+    assert.deepEqual(await readFile(join(dataDir, 'shadow', sample.imageFile)), photo, 'the kept image is the request\'s');
+    const served = await fetch(`${host.controlUrl}/api/shadow/images/${sample.imageFile}`, { headers: { authorization: `Bearer ${host.controlToken}` } });
+    assert.equal(served.headers.get('content-type'), 'image/jpeg');
+  }
+  assert.equal(shadow.disagreed, disagreements);
+  assert.equal(shadow.agreementRate, (PHOTOS.length - disagreements) / PHOTOS.length);
+  const metrics = await (await fetch(`${asis}/metrics`)).text();
+  assert.match(metrics, new RegExp(`litecnn_shadow_requests_total\\{outcome="mirrored",slot="asis"\\} ${PHOTOS.length}`));
+  assert.deepEqual([...new Set(await threadNiceness((await host.slots.tobe.status()).pid!))], [10], 'TO-BE yields the CPU to production');
+  assert.deepEqual([...new Set(await threadNiceness((await host.slots.asis.status()).pid!))], [0]);
+
+  host.updateSettings({ shadowPercent: 0 });
+  await eventually(async () => assert.equal((await info(asis)).shadow!.percent, 0));
+  await predict(asis, photos[0]!);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal((await info(asis)).shadow!.mirrored, PHOTOS.length, 'off: nothing more is mirrored');
+});
+
+test('shadow mode is off by default, and with TO-BE stopped AS-IS keeps answering and mirrors nothing', async () => {
+  const { host, url } = await startTestHost();
+  const asis = await url('asis');
+  const photo = await readFile(fixtureImage(PHOTOS[0]!));
+  await predict(asis, photo);
+  assert.deepEqual({ ...(await info(asis)).shadow!, samples: [] }, { percent: 0, keepImages: false, targetReady: true, mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0, agreementRate: null, samples: [] });
+  assert.equal((await info(await url('tobe'))).shadow, null, 'TO-BE does not mirror');
+  host.updateSettings({ shadowPercent: 100 });
+  await host.slots.tobe.stop();
+  await eventually(async () => assert.equal((await info(asis)).shadow!.targetReady, false));
+  await predict(asis, photo);
+  assert.equal((await info(asis)).shadow!.mirrored, 0);
+});
+
+test('a mirror sends TO-BE the tensor when their input specs match, the image when not, and the image after a 409', async () => {
+  const seen: { type: string; bytes: number }[] = [];
+  let refuseTensors = false;
+  let holdAnswers = false;
+  const held: (() => void)[] = [];
+  const answer: PredictResponse = { predictions: [{ label: 'a', breed_en: 'A', breed_ko: 'A', score: 1 }], model: { slot: 'tobe', name: 'm', version: '1', sha256: 'x' }, timing_ms: { preprocess: 0, inference: 0, total: 0 } };
+  const server = createServer(async (request: IncomingMessage, response) => {
+    let bytes = 0;
+    for await (const chunk of request) bytes += (chunk as Buffer).length;
+    const type = request.headers['content-type'] ?? '';
+    seen.push({ type, bytes });
+    if (refuseTensors && type.includes('tensor')) {
+      response.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'TENSOR_SPEC_MISMATCH', message: 'changed' } }));
+      return;
+    }
+    const send = (): void => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    if (holdAnswers) held.push(send);
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  const spec = { width: 2, height: 2, layout: 'NCHW', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: { mode: 'fill' } } as const;
+  const mirror = new ShadowMirror(await tempDir());
+  const target = { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: { ...spec, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number], resize: { mode: 'fill' as const } } };
+  mirror.configure({ percent: 100, keepImages: false, target });
+  assert.equal(mirror.sample(), true);
+  assert.equal(mirror.targetSpecKey, inputSpecKey(target.input));
+  const image = new Uint8Array(100);
+  const tensor = { data: new Float32Array(12), specKey: inputSpecKey(target.input) };
+  mirror.mirror({ image, tensor }, answer);
+  await eventually(() => assert.equal(seen.length, 1));
+  assert.deepEqual(seen[0], { type: 'application/vnd.litecnn.tensor', bytes: 48 });
+  mirror.mirror({ image, tensor: null }, answer);
+  await eventually(() => assert.equal(seen.length, 2));
+  assert.deepEqual(seen[1], { type: 'application/octet-stream', bytes: 100 });
+  refuseTensors = true;
+  mirror.mirror({ image, tensor }, answer);
+  await eventually(() => assert.equal(seen.length, 4));
+  assert.equal(seen[3]!.type, 'application/octet-stream');
+  await eventually(() => assert.equal(mirror.stats().agreed, 3));
+
+  holdAnswers = true;
+  for (let i = 0; i < MAX_MIRRORS_IN_FLIGHT + 2; i++) mirror.mirror({ image, tensor: null }, answer);
+  assert.equal(mirror.stats().dropped, 2, 'beyond the in-flight limit, mirrors are dropped, not queued');
+  await eventually(() => assert.equal(held.length, MAX_MIRRORS_IN_FLIGHT));
+  for (const release of held) release();
+  await eventually(() => assert.equal(mirror.stats().agreed, 3 + MAX_MIRRORS_IN_FLIGHT));
+  mirror.configure({ percent: 0, keepImages: false, target });
+  assert.equal(mirror.sample(), false);
+});
