@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../shared/errors.js';
+import type { EvalProgress, EvalSummary } from '../shared/eval-api.js';
 import type { CompareResult, HostEvent, HostStatus, LogLine, SettingsUpdate, SlotAction } from '../shared/host-api.js';
 import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, WatchStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
@@ -9,6 +10,17 @@ export class ApiError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
     super(message);
   }
+
+  /** The error a failed response carries (`{ error: { code, message } }`), or its HTTP status. */
+  static async from(response: Response): Promise<ApiError> {
+    const error = ((await response.json().catch(() => null)) as ErrorBody | null)?.error;
+    return new ApiError(error?.code ?? 'INTERNAL', error?.message ?? `HTTP ${response.status}`, response.status);
+  }
+}
+
+/** What the dashboard shows for a failure: the host's message and its code. */
+export function errorText(error: Error): string {
+  return error instanceof ApiError ? `${error.message} [${error.code}]` : error.message;
 }
 
 /**
@@ -48,6 +60,23 @@ export class ControlApi {
   logs(component: SlotId | 'host', lines = 50): Promise<LogLine[]> { return this.#call('GET', `/api/logs/${component}?lines=${lines}`); }
   settings(): Promise<Settings> { return this.#call('GET', '/api/settings'); }
   updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> { return this.#call('PUT', '/api/settings', change); }
+
+  evals(): Promise<EvalSummary[]> { return this.#call('GET', '/api/evals'); }
+  evalSummary(id: string): Promise<EvalSummary> { return this.#call('GET', `/api/evals/${encodeURIComponent(id)}`); }
+  /** Starts evaluating `dir`, a folder on the host's machine (the host reads it, not this page). */
+  startEval(dir: string): Promise<EvalProgress> { return this.#call('POST', '/api/evals', { dir }); }
+  cancelEval(id: string): Promise<EvalSummary> { return this.#call('POST', `/api/evals/${encodeURIComponent(id)}/cancel`, {}); }
+
+  /**
+   * One of a stored evaluation's files (`report.html`, `results.csv`, `thumbnails/<n>.jpg`) as a
+   * Blob: the files need the token too, so a plain `<img src>` or link cannot load them.
+   */
+  async evalFile(id: string, file: string): Promise<Blob> {
+    const path = file.split('/').map(encodeURIComponent).join('/');
+    const response = await fetch(`/api/evals/${encodeURIComponent(id)}/${path}`, { headers: this.#headers() });
+    if (!response.ok) throw await ApiError.from(response);
+    return response.blob();
+  }
 
   /** One image through both slots. */
   async compare(image: Blob): Promise<CompareResult> {
@@ -95,11 +124,7 @@ export class ControlApi {
       init.headers = { ...this.#headers(), 'content-type': contentType };
     }
     const response = await fetch(path, init);
-    const parsed = (await response.json().catch(() => null)) as T | ErrorBody | null;
-    if (!response.ok) {
-      const error = (parsed as ErrorBody | null)?.error;
-      throw new ApiError(error?.code ?? 'INTERNAL', error?.message ?? `HTTP ${response.status}`, response.status);
-    }
-    return parsed as T;
+    if (!response.ok) throw await ApiError.from(response);
+    return (await response.json().catch(() => null)) as T;
   }
 }

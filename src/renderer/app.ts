@@ -1,10 +1,11 @@
 import type { HostEvent, HostStatus, SlotAction } from '../shared/host-api.js';
 import type { HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
 import type { SlotId } from '../shared/slot-api.js';
-import { ApiError, ControlApi } from './api.js';
+import { ControlApi, errorText } from './api.js';
 import { mountCompareView } from './compare-view.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { h, replaceChildren } from './dom.js';
+import { createEvalsPanel } from './evals-panel.js';
 import { language, setLanguage, t } from './i18n.js';
 import { mountLogsPanel } from './logs-panel.js';
 import { renderPreferences } from './preferences-view.js';
@@ -20,6 +21,13 @@ interface DashboardState extends ReleaseView {
 const state: DashboardState = { status: null, watch: null, progress: null, history: [], message: null, gpu: null, connected: false };
 const api = ControlApi.fromLocation();
 const root = document.getElementById('app')!;
+const evals = api ? createEvalsPanel({
+  list: () => api.evals(),
+  get: (id) => api.evalSummary(id),
+  start: (dir) => api.startEval(dir),
+  cancel: (id) => api.cancelEval(id),
+  file: (id, file) => api.evalFile(id, file),
+}) : null;
 
 function start(): void {
   setLanguage(language());
@@ -31,7 +39,11 @@ function start(): void {
   window.addEventListener('hashchange', () => render());
   api.listen(onEvent, (connected) => {
     state.connected = connected;
-    if (connected) void refreshAll();
+    if (connected) {
+      void refreshAll();
+      // Events may have been missed while the connection was down.
+      evals?.refresh();
+    }
     renderHeader();
   });
   setInterval(() => void refreshStatus(), 3000);
@@ -46,6 +58,7 @@ let header: HTMLElement;
 
 /** Builds the page for the current route (#preferences or the dashboard). */
 function render(): void {
+  evals?.unmount();
   header = h('header', { class: 'top' });
   const main = h('main', {});
   replaceChildren(root, header, main);
@@ -61,9 +74,11 @@ function render(): void {
   releasePanel = h('section', { class: 'card release', 'aria-label': t('release') });
   const compare = h('section', { class: 'card compare', 'aria-label': t('compare') });
   const logs = h('section', { class: 'card logs', 'aria-label': t('logs') });
-  replaceChildren(main, slotCards, compare, releasePanel, logs);
+  const evaluations = h('section', { class: 'card evals', 'aria-label': t('evals') });
+  replaceChildren(main, slotCards, compare, releasePanel, logs, evaluations);
   mountCompareView(compare, (image) => api!.compare(image));
   mountLogsPanel(logs, (component) => api!.logs(component));
+  evals?.mount(evaluations);
   renderSlots();
   renderRelease();
 }
@@ -107,6 +122,8 @@ function onEvent(event: HostEvent): void {
     state.watch = event.data as WatchStatus;
     renderRelease();
   }
+  if (event.type === 'eval-progress') evals?.progress(event.data);
+  if (event.type === 'eval') evals?.finished(event.data);
 }
 
 async function refreshAll(): Promise<void> {
@@ -179,7 +196,7 @@ async function run(operation: () => Promise<string>): Promise<void> {
 }
 
 function showError(error: Error): void {
-  state.message = { text: error instanceof ApiError ? `${error.message} [${error.code}]` : error.message, error: true };
+  state.message = { text: errorText(error), error: true };
   renderRelease();
 }
 

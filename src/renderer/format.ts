@@ -5,8 +5,9 @@ export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '-' : `${ms.toFixed(1)} ms`;
 }
 
-export function formatPercent(score: number): string {
-  return `${(score * 100).toFixed(1)}%`;
+/** A share in 0..1 as a percentage; '-' when there is none (no labels, nothing compared). */
+export function formatPercent(share: number | null | undefined): string {
+  return share === null || share === undefined ? '-' : `${(share * 100).toFixed(1)}%`;
 }
 
 export function formatTime(iso: string | null | undefined): string {
