@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors.js';
+import type { ModelSummary } from './model-manifest.js';
 import type { SlotId } from './slot-api.js';
 
 /** What changed a slot's model. */
@@ -35,10 +36,41 @@ export interface HistoryEntry {
   error?: ErrorBody['error'] & { step?: DeployStep | ReleaseStep };
   /** Set when a crash interrupted the operation and the host finished the record on restart. */
   recovered?: boolean;
+  /** A promote's gate verdict (when a gate is set), and whether it was forced past a failing one. */
+  gate?: GateRecord;
+}
+
+/** One check of the promotion gate on an evaluation set. */
+export interface GateCheck {
+  name: 'accuracy' | 'agreement' | 'latency' | 'failures';
+  passed: boolean;
+  /** AS-IS's and TO-BE's figure (a rate, milliseconds or a count); agreement has TO-BE's only. */
+  asis: number | null;
+  tobe: number | null;
+  /** What TO-BE's figure had to be, in words. */
+  limit: string;
+}
+
+/** Whether TO-BE may replace AS-IS, with the evidence: an evaluation of both on the gate's set. */
+export interface GateVerdict {
+  setDir: string;
+  evaluationId: string;
+  evaluatedAt: string;
+  passed: boolean;
+  checks: GateCheck[];
+  asis: ModelSummary;
+  tobe: ModelSummary;
+}
+
+/** A gate verdict as a promote records it. */
+export interface GateRecord extends GateVerdict {
+  /** Promoted although the gate failed, with the reason the person gave. */
+  forced: boolean;
+  forcedReason?: string;
 }
 
 /** The steps of a deploy, in order. */
-export type DeployStep = 'connect' | 'find-run' | 'identify' | 'download' | 'verify' | 'pack' | 'validate';
+export type DeployStep = 'connect' | 'find-run' | 'identify' | 'download' | 'verify' | 'pack' | 'validate' | 'gate';
 /** The steps every release operation ends with. */
 export type ReleaseStep = 'archive' | 'install' | 'swap' | 'record';
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
-import type { DeployResult, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GateVerdict, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
@@ -49,8 +49,13 @@ export class ControlClient {
     return this.#call('POST', '/api/deploy', { ...options, trigger: 'cli' });
   }
 
-  promote(options: { tag?: string }): Promise<HistoryEntry> {
+  promote(options: { tag?: string; force?: boolean; reason?: string }): Promise<HistoryEntry> {
     return this.#call('POST', '/api/promote', { ...options, trigger: 'cli' });
+  }
+
+  /** The promotion gate's verdict now (evaluating the gate set when no stored evaluation fits); null without a gate. */
+  async promotionGate(): Promise<GateVerdict | null> {
+    return (await this.#call<{ verdict: GateVerdict | null }>('GET', '/api/promote/gate')).verdict;
   }
 
   rollback(options: { slot: SlotId; to?: string }): Promise<HistoryEntry> {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SLOT_ACTIONS, type CompareResult, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
-import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { parseSlotId } from '../host/slot-targets.js';
@@ -19,7 +19,8 @@ export interface HostController {
   status(): Promise<HostStatus>;
   act(target: string, action: SlotAction): Promise<HostStatus>;
   deploy(options: { runId?: string; dryRun?: boolean; trigger: ReleaseTrigger }): Promise<DeployResult>;
-  promote(options: { tag?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry>;
+  promote(options: { tag?: string; trigger: ReleaseTrigger; force?: boolean; reason?: string }): Promise<HistoryEntry>;
+  promotionGate(): Promise<GateVerdict | null>;
   rollback(options: { slot: SlotId; to?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry>;
   history(): Promise<HistoryEntry[]>;
   watchStatus(): WatchStatus;
@@ -78,12 +79,14 @@ export function buildControlServer(controller: HostController, token: string, lo
     return controller.deploy({ ...(runId !== undefined ? { runId } : {}), ...(dryRun ? { dryRun } : {}), trigger: by ?? 'api' });
   });
 
-  app.post<{ Body: { tag?: string; trigger?: ReleaseTrigger } }>('/api/promote', {
-    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { tag: { type: 'string', maxLength: 50 }, trigger } } },
+  app.post<{ Body: { tag?: string; trigger?: ReleaseTrigger; force?: boolean; reason?: string } }>('/api/promote', {
+    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { tag: { type: 'string', maxLength: 50 }, trigger, force: { type: 'boolean' }, reason: { type: 'string', maxLength: 2000 } } } },
   }, async (request) => {
-    const { tag, trigger: by } = request.body ?? {};
-    return controller.promote({ ...(tag !== undefined ? { tag } : {}), trigger: by ?? 'api' });
+    const { tag, trigger: by, force, reason } = request.body ?? {};
+    return controller.promote({ ...(tag !== undefined ? { tag } : {}), trigger: by ?? 'api', ...(force ? { force } : {}), ...(reason !== undefined ? { reason } : {}) });
   });
+
+  app.get('/api/promote/gate', async () => ({ verdict: await controller.promotionGate() }));
 
   app.post<{ Body: { slot: SlotId; to?: string; trigger?: ReleaseTrigger } }>('/api/rollback', {
     schema: { body: { type: 'object', required: ['slot'], additionalProperties: false, properties: { slot: { enum: ['asis', 'tobe'] }, to: { type: 'string', maxLength: 100 }, trigger } } },

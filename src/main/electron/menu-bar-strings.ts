@@ -26,7 +26,7 @@ const en = {
   } satisfies Record<ReleaseAction, (slot: string) => string>,
   step: {
     connect: 'connecting', 'find-run': 'finding the run', identify: 'identifying', download: 'downloading', verify: 'verifying',
-    pack: 'packing', validate: 'validating', archive: 'archiving', install: 'installing', swap: 'swapping', record: 'recording',
+    pack: 'packing', validate: 'validating', gate: 'checking the candidate on the gate set', archive: 'archiving', install: 'installing', swap: 'swapping', record: 'recording',
   } satisfies Record<DeployStep | ReleaseStep, string>,
   promote: 'Promote TO-BE → AS-IS…',
   rollbackTobe: 'Roll Back TO-BE…',
@@ -98,7 +98,7 @@ const ko: MenuBarStrings = {
   running: { deploy: () => 'TO-BE에 배포 중', promote: () => 'TO-BE → AS-IS 승격 중', rollback: (slot) => `${slot} 롤백 중` },
   step: {
     connect: '연결', 'find-run': '학습 실행 찾기', identify: '확인', download: '다운로드', verify: '검증',
-    pack: '패키징', validate: '유효성 검사', archive: '보관', install: '설치', swap: '교체', record: '기록',
+    pack: '패키징', validate: '유효성 검사', gate: '게이트 세트로 후보 검사', archive: '보관', install: '설치', swap: '교체', record: '기록',
   },
   promote: 'TO-BE → AS-IS 승격…',
   rollbackTobe: 'TO-BE 롤백…',

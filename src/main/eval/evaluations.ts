@@ -23,6 +23,7 @@ export class Evaluations extends EventEmitter {
   readonly store: EvalStore;
   readonly #options: EvaluationsOptions;
   #running: { id: string; controller: AbortController; done: Promise<EvalSummary> } | null = null;
+  #starting = false;
 
   constructor(options: EvaluationsOptions) {
     super();
@@ -41,9 +42,9 @@ export class Evaluations extends EventEmitter {
     return { id, setName: basename(setDir), done: 0, found: images, walking: false };
   }
 
-  /** Evaluates `dir` and resolves with the stored summary once it is done. */
-  async run(dir: string): Promise<EvalSummary> {
-    await this.#begin(dir);
+  /** Evaluates `dir` and resolves with the stored summary once it is done; `slots` overrides the serving slots (a deploy candidate). */
+  async run(dir: string, slots?: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
+    await this.#begin(dir, slots);
     return this.#running!.done;
   }
 
@@ -77,12 +78,21 @@ export class Evaluations extends EventEmitter {
     });
   }
 
-  async #begin(dir: string): Promise<{ id: string; setDir: string; images: number }> {
-    if (this.#running) {
-      throw new LiteCnnError('BUSY', `Evaluation ${this.#running.id} is still running; wait for it or cancel it (\`litecnn eval --cancel ${this.#running.id}\`).`, { httpStatus: 409 });
+  async #begin(dir: string, slotsToUse?: Record<SlotId, EvalSlot>): Promise<{ id: string; setDir: string; images: number }> {
+    if (this.#running || this.#starting) {
+      const which = this.#running ? `Evaluation ${this.#running.id} is still running; wait for it or cancel it (\`litecnn eval --cancel ${this.#running.id}\`).` : 'Another evaluation is starting; wait for it.';
+      throw new LiteCnnError('BUSY', which, { httpStatus: 409 });
     }
-    const { setDir, images } = await checkEvalSet(dir);
-    const slots = await this.#options.slots();
+    this.#starting = true;
+    let setDir: string;
+    let images: number;
+    let slots: Record<SlotId, EvalSlot>;
+    try {
+      ({ setDir, images } = await checkEvalSet(dir));
+      slots = slotsToUse ?? (await this.#options.slots());
+    } finally {
+      this.#starting = false;
+    }
     const id = EvalStore.newId();
     const controller = new AbortController();
     const done = runEvaluation({

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
 import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -28,7 +30,7 @@ import { slotProcessConfig } from './slot-process-config.js';
 import { checkSlotExposure } from '../security/slot-exposure.js';
 import { generateToken, tokenSha256 } from '../security/tokens.js';
 import { logComponent, parseLogLine, recentLogLines } from '../logging/log-reader.js';
-import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import { DeployWatcher } from '../deploy/deploy-watcher.js';
 import { checkGpuServer, confirmHostKey, presentedHostKey } from '../gpu/gpu-check.js';
 import { environmentPassphrase, type KeyPassphraseSource } from '../gpu/key-passphrase.js';
@@ -125,6 +127,7 @@ export class Host extends EventEmitter implements HostController {
       settings: () => this.settings,
       logger: this.#logger,
       keyPassphrase: this.#keyPassphrase,
+      checkCandidate: (bytes, trigger) => this.#checkDeployCandidate(bytes, trigger),
       slots: {
         isReady: (slot) => this.slots[slot].state === 'ready',
         swapModel: (slot, file) => this.slots[slot].swapModel(file),
@@ -192,8 +195,30 @@ export class Host extends EventEmitter implements HostController {
     return this.#releaseManager().deploy(options);
   }
 
-  async promote(options: { tag?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry> {
-    return this.#releaseManager().promote(options);
+  /**
+   * Promotes TO-BE to AS-IS. With a promotion gate set, first judges the two on the gate's set
+   * (a stored evaluation of exactly these models, or a new one) and refuses a failing TO-BE unless
+   * forced with a reason; the verdict (and the reason) goes into the history entry.
+   */
+  async promote(options: { tag?: string; trigger: ReleaseTrigger; force?: boolean; reason?: string }): Promise<HistoryEntry> {
+    const reason = options.reason?.trim() ?? '';
+    if (options.force && !reason) {
+      throw new LiteCnnError('BAD_REQUEST', 'A forced promote needs a reason (`litecnn promote --force --reason "..."`); it is kept in the history.', { httpStatus: 400 });
+    }
+    const verdict = await this.promotionGate();
+    if (verdict && !verdict.passed && !options.force) {
+      throw new LiteCnnError('PROMOTION_GATE_FAILED', `The promotion gate failed on ${verdict.setDir} (evaluation ${verdict.evaluationId}): ${describeFailedChecks(verdict)}. Improve TO-BE, or promote anyway with a reason (\`litecnn promote --force --reason "..."\`).`, { httpStatus: 409 });
+    }
+    const forced = verdict !== null && !verdict.passed;
+    const gate = verdict ? { ...verdict, forced, ...(forced ? { forcedReason: reason } : {}) } : undefined;
+    return this.#releaseManager().promote({ ...(options.tag !== undefined ? { tag: options.tag } : {}), trigger: options.trigger, ...(gate ? { gate } : {}) });
+  }
+
+  /** The promotion gate's verdict on the models the slots serve now; null when no gate is set (promotionGateSet). */
+  async promotionGate(): Promise<GateVerdict | null> {
+    const set = this.settings.promotionGateSet;
+    if (!set) return null;
+    return judgePromotion(await gateEvaluation(this.evaluations, set, await this.#servingSlots()), this.settings);
   }
 
   async rollback(options: { slot: SlotId; to?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry> {
@@ -292,15 +317,50 @@ export class Host extends EventEmitter implements HostController {
 
   /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */
   async #servingSlots(): Promise<Record<SlotId, EvalSlot>> {
-    const serving = await Promise.all(SLOT_IDS.map(async (slot) => {
-      const status = await this.slots[slot].status();
-      const endpoint = slotEndpoint(status, this.#slotToken);
-      if (!endpoint || !status.model) {
-        throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}). Start it with \`litecnn start ${slot}\` and try again.`, { httpStatus: 503 });
-      }
-      return [slot, { endpoint, model: status.model }] as const;
+    const [asis, tobe] = await Promise.all(SLOT_IDS.map((slot) => this.#servingSlot(this.slots[slot], `\`litecnn start ${slot}\``)));
+    return { asis: asis!, tobe: tobe! };
+  }
+
+  async #servingSlot(supervisor: SlotSupervisor, howToStart: string): Promise<EvalSlot> {
+    const status = await supervisor.status();
+    const endpoint = slotEndpoint(status, this.#slotToken);
+    if (!endpoint || !status.model) {
+      throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}${status.error ? `: ${status.error.message}` : ''}). Start it with ${howToStart} and try again.`, { httpStatus: 503 });
+    }
+    return { endpoint, model: status.model };
+  }
+
+  /**
+   * The deploy gate (deployGateMinimum, on automatic deploys): the candidate is served by a
+   * temporary slot process on a free loopback port and evaluated against AS-IS on the gate's set;
+   * below the minimum (top-1 accuracy, or agreement with AS-IS on an unlabelled set) it does not
+   * replace TO-BE.
+   */
+  async #checkDeployCandidate(bytes: Buffer, trigger: ReleaseTrigger): Promise<void> {
+    const { deployGateMinimum: minimum, promotionGateSet: set } = this.settings;
+    if (trigger !== 'watcher' || minimum <= 0 || !set) return;
+    const staged = join(this.dataDir, 'staging', 'gate-candidate.bin');
+    await mkdir(dirname(staged), { recursive: true });
+    await writeFileAtomic(staged, bytes);
+    const candidate = new SlotSupervisor(SLOT_ROLES.tobe, this.#options.launcher, () => ({
+      ...slotProcessConfig(this.settings, 'tobe', this.dataDir, tokenSha256(this.#slotToken)),
+      logName: 'candidate', host: '127.0.0.1', port: 0, tls: null, tokenSha256s: [], bundleFile: staged,
     }));
-    return Object.fromEntries(serving) as Record<SlotId, EvalSlot>;
+    try {
+      await candidate.start();
+      const slots = { asis: await this.#servingSlot(this.slots.asis, '`litecnn start asis`'), tobe: await this.#servingSlot(candidate, 'a valid candidate') };
+      const summary = await this.evaluations.run(set, slots);
+      if (summary.state !== 'done') throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's evaluation on ${summary.setDir} did not finish (${summary.error ?? summary.state}).`, { httpStatus: 409 });
+      const labelled = summary.labelled > 0;
+      const score = labelled ? summary.tobe.top1Accuracy : summary.agreement.rate;
+      if (score === null || score < minimum) {
+        const what = labelled ? 'top-1 accuracy' : 'agreement with AS-IS';
+        throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's ${what} on ${summary.setDir} is ${score === null ? 'unknown' : `${(score * 100).toFixed(1)}%`}, below deployGateMinimum ${(minimum * 100).toFixed(1)}% (evaluation ${summary.id}); TO-BE keeps its model.`, { httpStatus: 409 });
+      }
+    } finally {
+      await candidate.stop();
+      await rm(staged, { force: true });
+    }
   }
 
   /** Recent lines of a slot's (or the host's) log. */

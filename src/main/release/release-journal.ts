@@ -1,6 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReleaseAction, ReleaseTrigger, VersionRef } from '../../shared/release-api.js';
+import type { GateRecord, ReleaseAction, ReleaseTrigger, VersionRef } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 
@@ -14,6 +14,7 @@ export interface PendingRelease {
   to: VersionRef;
   tag?: string;
   reason?: string;
+  gate?: GateRecord;
   startedAt: string;
 }
 

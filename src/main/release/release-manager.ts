@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { DeployResult, HistoryEntry, ReleaseAction, ReleaseProgress, ReleaseStep, ReleaseTrigger, VersionRef } from '../../shared/release-api.js';
+import type { DeployResult, GateRecord, HistoryEntry, ReleaseAction, ReleaseProgress, ReleaseStep, ReleaseTrigger, VersionRef } from '../../shared/release-api.js';
 import { SLOT_IDS, SLOT_TITLES, type SlotId } from '../../shared/slot-api.js';
 import { DeployStepError, fetchCandidate } from '../deploy/fetch-candidate.js';
 import { LiteCnnError, describeError } from '../errors.js';
@@ -57,11 +57,14 @@ export class ReleaseManager extends EventEmitter {
   readonly #keyPassphrase: KeyPassphraseSource | undefined;
   readonly #slots: SlotControl;
   readonly #logger: Logger;
+  readonly #checkCandidate: ((bytes: Buffer, trigger: ReleaseTrigger) => Promise<void>) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #progress: ReleaseProgress | null = null;
 
-  constructor(options: { dataDir: string; settings: () => Settings; slots: SlotControl; logger: Logger; keyPassphrase?: KeyPassphraseSource }) {
+  /** `checkCandidate` may refuse a deploy candidate before it replaces TO-BE (the deploy gate). */
+  constructor(options: { dataDir: string; settings: () => Settings; slots: SlotControl; logger: Logger; keyPassphrase?: KeyPassphraseSource; checkCandidate?: (bytes: Buffer, trigger: ReleaseTrigger) => Promise<void> }) {
     super();
+    this.#checkCandidate = options.checkCandidate;
     this.#keyPassphrase = options.keyPassphrase;
     this.#dataDir = options.dataDir;
     this.#settings = options.settings;
@@ -117,27 +120,44 @@ export class ReleaseManager extends EventEmitter {
         return { outcome: outcome.kind, run: outcome.run, entry: null, message };
       }
       const { candidate } = outcome;
+      if (this.#checkCandidate) {
+        report({ step: 'gate' });
+        try {
+          await this.#checkCandidate(candidate.bytes, options.trigger);
+        } catch (error) {
+          const failure = new DeployStepError('gate', error);
+          this.#report(null);
+          await this.#record({ action: 'deploy', slot, trigger: options.trigger, outcome: 'failed', ...(current ? { from: current } : {}), to: refOf(candidate.bytes, slotBundleFile(this.#dataDir, slot), candidate.run.id), error: { code: failure.code, message: failure.message, step: 'gate' } });
+          throw failure;
+        }
+      }
       const entry = await this.#install(slot, candidate.bytes, { action: 'deploy', trigger: options.trigger }, candidate.run.id);
       const version = entry.to!.version === candidate.run.id ? '' : ` as version ${entry.to!.version}`;
       return { outcome: 'deployed', run: candidate.run, entry, message: `Deployed run ${candidate.run.id}${version} to TO-BE.` };
     });
   }
 
-  /** TO-BE's bundle becomes AS-IS's, tagged (given, or the next minor version). Refused unless TO-BE is ready. */
-  promote(options: { tag?: string; trigger: ReleaseTrigger }): Promise<HistoryEntry> {
+  /**
+   * TO-BE's bundle becomes AS-IS's, tagged (given, or the next minor version). Refused unless TO-BE
+   * is ready, and, with a `gate` verdict, unless TO-BE still serves the model the gate judged.
+   */
+  promote(options: { tag?: string; trigger: ReleaseTrigger; gate?: GateRecord }): Promise<HistoryEntry> {
     return this.#exclusive(async () => {
       const tag = options.tag === undefined ? undefined : checkReleaseTag(options.tag);
       if (!this.#slots.isReady('tobe')) {
         throw new LiteCnnError('PROMOTE_REFUSED', 'TO-BE is not ready (stopped, starting or failed); only a model that is serving can be promoted. Check `litecnn status`.', { httpStatus: 409 });
       }
       const bytes = await readWholeFile(slotBundleFile(this.#dataDir, 'tobe'));
-      decodeBundle(bytes, slotBundleFile(this.#dataDir, 'tobe'));
+      const { manifest } = decodeBundle(bytes, slotBundleFile(this.#dataDir, 'tobe'));
+      if (options.gate && options.gate.tobe.sha256 !== manifest.onnx.sha256) {
+        throw new LiteCnnError('PROMOTE_REFUSED', `TO-BE changed (now ${manifest.version}) after the promotion gate judged ${options.gate.tobe.version}; promote again to judge the model it serves now.`, { httpStatus: 409 });
+      }
       const asis = await this.#currentRef('asis');
       if (asis?.bundleSha256 === sha256Hex(bytes)) {
         throw new LiteCnnError('PROMOTE_REFUSED', 'AS-IS already serves the same model as TO-BE; nothing to promote.', { httpStatus: 409 });
       }
       const releaseTag = tag ?? nextReleaseTag((await this.state.read()).lastTag);
-      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag });
+      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag, ...(options.gate ? { gate: options.gate } : {}) });
     });
   }
 
@@ -198,7 +218,7 @@ export class ReleaseManager extends EventEmitter {
     return entry;
   }
 
-  async #install(slot: SlotId, bytes: Buffer, operation: { action: ReleaseAction; trigger: ReleaseTrigger; tag?: string; reason?: string }, runId?: string): Promise<HistoryEntry> {
+  async #install(slot: SlotId, bytes: Buffer, operation: { action: ReleaseAction; trigger: ReleaseTrigger; tag?: string; reason?: string; gate?: GateRecord }, runId?: string): Promise<HistoryEntry> {
     const file = slotBundleFile(this.#dataDir, slot);
     const previousBytes = await readWholeFile(file).catch(() => null);
     const from = previousBytes ? refOf(previousBytes, file) : undefined;
@@ -279,6 +299,7 @@ export class ReleaseManager extends EventEmitter {
       ...(pending.from ? { from: pending.from } : {}),
       ...(pending.tag ? { tag: pending.tag } : {}),
       ...(pending.reason ? { reason: pending.reason } : {}),
+      ...(pending.gate ? { gate: pending.gate } : {}),
       ...result,
     };
   }

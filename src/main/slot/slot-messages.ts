@@ -7,6 +7,8 @@ import type { ShadowConfig } from './shadow-mirror.js';
 /** Everything a slot process needs to start serving. */
 export interface SlotProcessConfig {
   slot: SlotId;
+  /** Name of its log folder; the slot's id unless it is a temporary slot (a deploy candidate). */
+  logName?: string;
   host: string;
   /** 0 picks a free port; the slot reports the one it got. */
   port: number;

@@ -68,7 +68,7 @@ process.on('SIGINT', () => undefined);
 async function start(slotConfig: SlotProcessConfig): Promise<void> {
   config = slotConfig;
   try {
-    logger = await createFileLogger(slotConfig.dataDir, slotConfig.slot, slotConfig.logLevel);
+    logger = await createFileLogger(slotConfig.dataDir, slotConfig.logName ?? slotConfig.slot, slotConfig.logLevel);
     metrics = new SlotMetrics(slotConfig.slot);
     const slotMetrics = metrics;
     if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, (outcome) => slotMetrics.recordShadow(outcome));

@@ -3,7 +3,7 @@ import type { SlotId } from '../../../shared/slot-api.js';
 import { ControlClient } from '../../control/control-client.js';
 import { LiteCnnError } from '../../errors.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
-import { describeEntry, formatHistory } from '../format-history.js';
+import { describeEntry, formatGateVerdict, formatHistory } from '../format-history.js';
 import { progressDisplay } from '../progress-display.js';
 
 /** `litecnn deploy | promote | rollback | history`: the release process, against the running host. */
@@ -25,12 +25,22 @@ export function registerRelease(program: Command, globals: () => GlobalOptions):
     .command('promote')
     .description('make TO-BE\'s model the AS-IS model (production), without dropping a request')
     .option('--tag <vX.Y.Z>', 'release tag (default: the next minor version)')
-    .option('--json', 'print the history entry as JSON')
-    .action(async (options: { tag?: string; json?: boolean }) => {
+    .option('--check', 'only show the promotion gate\'s verdict (evaluating the gate set if needed); promote nothing')
+    .option('--force', 'promote although the promotion gate fails (needs --reason, kept in the history)')
+    .option('--reason <text>', 'why a failing gate is overridden')
+    .option('--json', 'print the history entry (or with --check the verdict) as JSON')
+    .action(async (options: { tag?: string; check?: boolean; force?: boolean; reason?: string; json?: boolean }) => {
       const client = await ControlClient.connect(dataDirOf(globals()));
-      const entry = await withProgress(client, () => client.promote(options.tag ? { tag: options.tag } : {}));
+      if (options.check) {
+        const verdict = await client.promotionGate();
+        if (options.json) printJson(verdict);
+        else process.stdout.write(`${formatGateVerdict(verdict)}\n`);
+        if (verdict && !verdict.passed) process.exitCode = 1;
+        return;
+      }
+      const entry = await withProgress(client, () => client.promote({ ...(options.tag ? { tag: options.tag } : {}), ...(options.force ? { force: true } : {}), ...(options.reason !== undefined ? { reason: options.reason } : {}) }));
       if (options.json) printJson(entry);
-      else process.stdout.write(`${describeEntry(entry)}\n`);
+      else process.stdout.write(`${describeEntry(entry)}\n${entry.gate ? `${formatGateVerdict(entry.gate)}\n` : ''}`);
     });
 
   program

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import type { EvalSummary } from '../../shared/eval-api.js';
+import type { GateCheck, GateVerdict } from '../../shared/release-api.js';
+import type { SlotId } from '../../shared/slot-api.js';
+import type { Settings } from '../settings/settings-schema.js';
+import { LiteCnnError } from '../errors.js';
+import type { EvalSlot } from './evaluation.js';
+import type { Evaluations } from './evaluations.js';
+
+type GateLimits = Pick<Settings, 'promotionGateMaxDrop' | 'promotionGateMaxLatencyFactor'>;
+
+const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
+
+/**
+ * The promotion gate's verdict on an evaluation of AS-IS and TO-BE: TO-BE's top-1 accuracy may be
+ * at most `promotionGateMaxDrop` below AS-IS's (on an unlabelled set: the two must agree on at
+ * least 1 - that share), its p99 latency at most `promotionGateMaxLatencyFactor` times AS-IS's,
+ * and it may not fail on more images than AS-IS.
+ */
+export function judgePromotion(summary: EvalSummary, limits: GateLimits): GateVerdict {
+  const { asis, tobe } = summary;
+  const checks: GateCheck[] = [];
+  if (summary.labelled > 0 && asis.top1Accuracy !== null && tobe.top1Accuracy !== null) {
+    const floor = asis.top1Accuracy - limits.promotionGateMaxDrop;
+    checks.push({ name: 'accuracy', passed: tobe.top1Accuracy >= floor - 1e-12, asis: asis.top1Accuracy, tobe: tobe.top1Accuracy, limit: `top-1 accuracy at least ${percent(Math.max(0, floor))} (AS-IS's ${percent(asis.top1Accuracy)} less ${percent(limits.promotionGateMaxDrop)})` });
+  } else {
+    const floor = 1 - limits.promotionGateMaxDrop;
+    const rate = summary.agreement.rate;
+    checks.push({ name: 'agreement', passed: rate !== null && rate >= floor - 1e-12, asis: null, tobe: rate, limit: `agreement with AS-IS at least ${percent(floor)} (the set has no labels)` });
+  }
+  const [asisP99, tobeP99] = [asis.latency.p99Ms, tobe.latency.p99Ms];
+  checks.push({
+    name: 'latency',
+    passed: asisP99 !== null && tobeP99 !== null && tobeP99 <= asisP99 * limits.promotionGateMaxLatencyFactor,
+    asis: asisP99,
+    tobe: tobeP99,
+    limit: asisP99 === null ? 'p99 latency (AS-IS answered nothing)' : `p99 latency at most ${(asisP99 * limits.promotionGateMaxLatencyFactor).toFixed(1)} ms (${limits.promotionGateMaxLatencyFactor}x AS-IS's)`,
+  });
+  checks.push({ name: 'failures', passed: tobe.failed <= asis.failed, asis: asis.failed, tobe: tobe.failed, limit: `no more failed images than AS-IS (${asis.failed})` });
+  return {
+    setDir: summary.setDir,
+    evaluationId: summary.id,
+    evaluatedAt: summary.finishedAt ?? summary.startedAt,
+    passed: checks.every((check) => check.passed),
+    checks,
+    asis: asis.model,
+    tobe: tobe.model,
+  };
+}
+
+/** The failing checks of a verdict, in one sentence. */
+export function describeFailedChecks(verdict: GateVerdict): string {
+  return verdict.checks.filter((check) => !check.passed).map((check) => {
+    const figure = (value: number | null): string => (value === null ? '-' : check.name === 'latency' ? `${value.toFixed(1)} ms` : check.name === 'failures' ? String(value) : percent(value));
+    return `${check.name}: TO-BE ${figure(check.tobe)}${check.asis !== null ? ` vs AS-IS ${figure(check.asis)}` : ''}, needs ${check.limit}`;
+  }).join('; ');
+}
+
+/**
+ * The evaluation the gate judges: the newest finished one of the gate's set with exactly the two
+ * models the slots serve now, or (when there is none) a new one, run now.
+ */
+export async function gateEvaluation(evaluations: Evaluations, setDir: string, slots: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
+  const wanted = resolve(setDir);
+  const stored = (await evaluations.list()).find((summary) => summary.state === 'done' && summary.setDir === wanted
+    && summary.asis.model.sha256 === slots.asis.model.sha256 && summary.tobe.model.sha256 === slots.tobe.model.sha256);
+  const summary = stored ?? (await evaluations.run(wanted, slots));
+  if (summary.state !== 'done') {
+    throw new LiteCnnError('PROMOTION_GATE_FAILED', `The gate's evaluation of ${wanted} did not finish (${summary.state}: ${summary.error ?? 'no reason given'}); fix that or run \`litecnn eval ${wanted}\`.`, { httpStatus: 409 });
+  }
+  return summary;
+}
