@@ -1,7 +1,7 @@
 import type { ErrorBody } from '../shared/errors.js';
 import type { EvalProgress, EvalSummary } from '../shared/eval-api.js';
 import type { CompareResult, HostEvent, HostStatus, LogLine, SettingsUpdate, SlotAction } from '../shared/host-api.js';
-import type { DeployResult, GpuCheck, GpuPassphraseStatus, HistoryEntry, WatchStatus } from '../shared/release-api.js';
+import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, WatchStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
 import type { SlotId } from '../shared/slot-api.js';
 
@@ -48,7 +48,10 @@ export class ControlApi {
   status(): Promise<HostStatus> { return this.#call('GET', '/api/status'); }
   act(target: SlotId | 'all', action: SlotAction): Promise<HostStatus> { return this.#call('POST', `/api/slots/${target}/${action}`, {}); }
   deploy(): Promise<DeployResult> { return this.#call('POST', '/api/deploy', { trigger: 'app' }); }
-  promote(): Promise<HistoryEntry> { return this.#call('POST', '/api/promote', { trigger: 'app' }); }
+  /** Promotes TO-BE; `force` (with a reason, kept in the history) goes past a failing promotion gate. */
+  promote(override?: { force: true; reason: string }): Promise<HistoryEntry> { return this.#call('POST', '/api/promote', { trigger: 'app', ...override }); }
+  /** The promotion gate's verdict on the two models served now (null: no gate set); may run an evaluation first. */
+  async promotionGate(): Promise<GateVerdict | null> { return (await this.#call<{ verdict: GateVerdict | null }>('GET', '/api/promote/gate')).verdict; }
   rollback(slot: SlotId): Promise<HistoryEntry> { return this.#call('POST', '/api/rollback', { slot, trigger: 'app' }); }
   history(): Promise<HistoryEntry[]> { return this.#call('GET', '/api/history'); }
   watch(enabled?: boolean): Promise<WatchStatus> { return enabled === undefined ? this.#call('GET', '/api/watch') : this.#call('POST', '/api/watch', { enabled }); }
@@ -71,11 +74,13 @@ export class ControlApi {
    * One of a stored evaluation's files (`report.html`, `results.csv`, `thumbnails/<n>.jpg`) as a
    * Blob: the files need the token too, so a plain `<img src>` or link cannot load them.
    */
-  async evalFile(id: string, file: string): Promise<Blob> {
-    const path = file.split('/').map(encodeURIComponent).join('/');
-    const response = await fetch(`/api/evals/${encodeURIComponent(id)}/${path}`, { headers: this.#headers() });
-    if (!response.ok) throw await ApiError.from(response);
-    return response.blob();
+  evalFile(id: string, file: string): Promise<Blob> {
+    return this.#blob(`/api/evals/${encodeURIComponent(id)}/${file.split('/').map(encodeURIComponent).join('/')}`);
+  }
+
+  /** An image shadow mode kept (a sample's `imageFile`), as a Blob for the same reason. */
+  shadowImage(imageFile: string): Promise<Blob> {
+    return this.#blob(`/api/shadow/images/${encodeURIComponent(imageFile)}`);
   }
 
   /** One image through both slots. */
@@ -111,6 +116,12 @@ export class ControlApi {
       setTimeout(() => void connect(), 2000);
     };
     void connect();
+  }
+
+  async #blob(path: string): Promise<Blob> {
+    const response = await fetch(path, { headers: this.#headers() });
+    if (!response.ok) throw await ApiError.from(response);
+    return response.blob();
   }
 
   #headers(): Record<string, string> {

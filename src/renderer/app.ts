@@ -9,8 +9,10 @@ import { createEvalsPanel } from './evals-panel.js';
 import { language, setLanguage, t } from './i18n.js';
 import { mountLogsPanel } from './logs-panel.js';
 import { renderPreferences } from './preferences-view.js';
+import { promoteDialog } from './promote-dialog.js';
 import { renderTokenPanel } from './token-panel.js';
 import { countdown, renderReleasePanel, type ReleaseView } from './release-panel.js';
+import { createShadowPanel } from './shadow-panel.js';
 import { renderSlotCards } from './slot-cards.js';
 
 /** Everything the dashboard shows that comes from the host. */
@@ -27,6 +29,12 @@ const evals = api ? createEvalsPanel({
   start: (dir) => api.startEval(dir),
   cancel: (id) => api.cancelEval(id),
   file: (id, file) => api.evalFile(id, file),
+}) : null;
+const shadow = api ? createShadowPanel({
+  settings: () => api.settings(),
+  save: (change) => api.updateSettings(change),
+  image: (imageFile) => api.shadowImage(imageFile),
+  saved: () => void refreshStatus(),
 }) : null;
 
 function start(): void {
@@ -59,6 +67,7 @@ let header: HTMLElement;
 /** Builds the page for the current route (#preferences or the dashboard). */
 function render(): void {
   evals?.unmount();
+  shadow?.unmount();
   header = h('header', { class: 'top' });
   const main = h('main', {});
   replaceChildren(root, header, main);
@@ -73,12 +82,14 @@ function render(): void {
   slotCards = h('div', { class: 'slots' });
   releasePanel = h('section', { class: 'card release', 'aria-label': t('release') });
   const compare = h('section', { class: 'card compare', 'aria-label': t('compare') });
+  const shadowPanel = h('section', { class: 'card shadow', 'aria-label': t('shadow'), 'data-testid': 'shadow-panel' });
   const logs = h('section', { class: 'card logs', 'aria-label': t('logs') });
   const evaluations = h('section', { class: 'card evals', 'aria-label': t('evals') });
-  replaceChildren(main, slotCards, compare, releasePanel, logs, evaluations);
+  replaceChildren(main, slotCards, compare, releasePanel, shadowPanel, logs, evaluations);
   mountCompareView(compare, (image) => api!.compare(image));
   mountLogsPanel(logs, (component) => api!.logs(component));
   evals?.mount(evaluations);
+  shadow?.mount(shadowPanel);
   renderSlots();
   renderRelease();
 }
@@ -99,8 +110,10 @@ function renderHeader(): void {
   );
 }
 
+/** What comes from the host's status: the slot cards and shadow mode's figures. */
 function renderSlots(): void {
   if (slotCards?.isConnected) renderSlotCards(slotCards, state.status, act);
+  shadow?.show(state.status);
 }
 
 function renderRelease(): void {
@@ -162,8 +175,9 @@ async function promote(): Promise<void> {
     const model = slots.find((s) => s.slot === slot)?.model;
     return model ? `${model.name} ${model.version}` : '-';
   };
-  if (!(await confirmDialog(t('confirmPromote'), [`TO-BE ${describe('tobe')} → AS-IS (${describe('asis')})`]))) return;
-  await run(() => api!.promote().then((entry) => `${entry.action} ${entry.to?.version ?? ''} ${entry.tag ?? ''}`));
+  const decision = await promoteDialog(`TO-BE ${describe('tobe')} → AS-IS (${describe('asis')})`, api!.promotionGate());
+  if (!decision) return;
+  await run(() => api!.promote(decision.force ? decision : undefined).then((entry) => `${entry.action} ${entry.to?.version ?? ''} ${entry.tag ?? ''}`));
 }
 
 async function rollback(slot: SlotId): Promise<void> {

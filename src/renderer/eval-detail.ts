@@ -1,11 +1,12 @@
 import type { EvalClassStats, EvalDisagreement, EvalModelStats, EvalSummary } from '../shared/eval-api.js';
-import type { Prediction, SlotId } from '../shared/slot-api.js';
+import type { SlotId } from '../shared/slot-api.js';
 import { SLOT_IDS, SLOT_TITLES } from '../shared/slot-api.js';
 import { errorText } from './api.js';
 import { h } from './dom.js';
 import { formatMs, formatPercent, formatTime } from './format.js';
 import { t, type MessageKey } from './i18n.js';
 import { ObjectUrls } from './object-urls.js';
+import { topAnswer } from './top-answer.js';
 
 /** An open evaluation: its element, and `close` to stop loading and revoke its `blob:` URLs. */
 export interface EvalDetailView {
@@ -156,11 +157,7 @@ function disagreementRow(disagreement: EvalDisagreement, thumbnails: Intersectio
   return h('tr', {},
     h('td', {}, picture, h('span', { class: 'file' }, disagreement.file)),
     h('td', {}, disagreement.trueClass ?? '-'),
-    h('td', {}, answer(disagreement.asis)),
-    h('td', {}, answer(disagreement.tobe)),
+    h('td', {}, topAnswer(disagreement.asis)),
+    h('td', {}, topAnswer(disagreement.tobe)),
   );
-}
-
-function answer(prediction: Prediction): HTMLElement {
-  return h('span', { class: 'eval-answer' }, prediction.breed_ko, ' ', h('span', { class: 'muted' }, `${prediction.breed_en} · ${formatPercent(prediction.score)}`));
 }

@@ -2,9 +2,18 @@ import type { SettingsUpdate } from '../shared/host-api.js';
 import type { GpuPassphraseStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
 import { h, replaceChildren } from './dom.js';
-import { language, setLanguage, t, type Language } from './i18n.js';
+import { language, setLanguage, t, type Language, type MessageKey } from './i18n.js';
 
-type Field = { key: keyof Settings; label: string; kind: 'text' | 'number' | 'checkbox' | 'select'; options?: string[] };
+type Field = {
+  key: keyof Settings;
+  label: string;
+  kind: 'text' | 'number' | 'checkbox' | 'select';
+  options?: string[];
+  /** What the setting does, shown under it. */
+  hint?: MessageKey;
+  /** A fraction or factor: any step, where the browser would otherwise accept whole numbers only. */
+  fractional?: boolean;
+};
 
 const FIELDS: Array<{ group: string; fields: Field[] }> = [
   { group: 'Servers', fields: [
@@ -27,6 +36,12 @@ const FIELDS: Array<{ group: string; fields: Field[] }> = [
     { key: 'autoDeploy', label: 'Auto-deploy', kind: 'checkbox' },
     { key: 'historyLimit', label: 'Versions kept for rollback', kind: 'number' },
   ] },
+  { group: 'Promotion gate', fields: [
+    { key: 'promotionGateSet', label: 'Gate set (folder on the host)', kind: 'text', hint: 'hintPromotionGateSet' },
+    { key: 'promotionGateMaxDrop', label: 'Largest drop allowed (0-1)', kind: 'number', fractional: true, hint: 'hintPromotionGateMaxDrop' },
+    { key: 'promotionGateMaxLatencyFactor', label: 'p99 latency factor allowed', kind: 'number', fractional: true, hint: 'hintPromotionGateMaxLatencyFactor' },
+    { key: 'deployGateMinimum', label: 'Deploy minimum (0-1, 0: off)', kind: 'number', fractional: true, hint: 'hintDeployGateMinimum' },
+  ] },
 ];
 
 /** The GPU key passphrase: kept by the host in the keychain (the app), never in the settings. */
@@ -45,11 +60,12 @@ export function renderPreferences(container: HTMLElement, settings: Settings, sa
   const fieldset = ({ group, fields }: (typeof FIELDS)[number]): HTMLElement => h('fieldset', {}, h('legend', {}, group), ...fields.map((field) => {
     const id = `pref-${field.key}`;
     const value = settings[field.key];
+    const hintId = field.hint ? `${id}-hint` : undefined;
     const input = field.kind === 'select'
       ? h('select', { id }, ...(field.options ?? []).map((option) => h('option', { value: option, selected: option === value }, option)))
-      : h('input', { id, type: field.kind, ...(field.kind === 'checkbox' ? { checked: Boolean(value) } : { value: String(value) }) });
+      : h('input', { id, type: field.kind, step: field.fractional ? 'any' : undefined, 'aria-describedby': hintId, ...(field.kind === 'checkbox' ? { checked: Boolean(value) } : { value: String(value) }) });
     inputs.set(field.key, input);
-    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input);
+    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input, field.hint ? h('p', { id: hintId, class: 'muted hint' }, t(field.hint)) : null);
   }));
   const languagePicker = h('select', { id: 'pref-language', onchange: (event) => {
     setLanguage((event.target as HTMLSelectElement).value as Language);

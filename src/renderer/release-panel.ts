@@ -1,4 +1,4 @@
-import type { GpuCheck, HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
+import type { GateRecord, GpuCheck, HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
 import type { HostStatus } from '../shared/host-api.js';
 import { SLOT_TITLES } from '../shared/slot-api.js';
 import { h, replaceChildren } from './dom.js';
@@ -82,8 +82,15 @@ function historyRow(entry: HistoryEntry): HTMLElement {
     h('span', { class: 'time' }, formatTime(entry.time)),
     h('span', {}, ` ${entry.action} ${SLOT_TITLES[entry.slot]} ${version}${entry.tag ? ` ${entry.tag}` : ''} · ${entry.trigger} · `),
     h('strong', {}, entry.outcome === 'success' ? t('success') : entry.outcome === 'failed' ? t('failed') : entry.outcome),
+    entry.gate ? h('span', { class: entry.gate.passed ? 'gate ok' : 'gate error', 'data-testid': 'history-gate' }, ` · ${gateNote(entry.gate)}`) : null,
     entry.error ? h('span', { class: 'error' }, ` ${entry.error.message}`) : null,
   );
+}
+
+/** "gate passed", or "gate FAILED, forced: <reason>": what the promotion gate said of a promote. */
+function gateNote(gate: GateRecord): string {
+  if (gate.passed) return t('historyGatePassed');
+  return gate.forced ? `${t('historyGateFailed')}, ${t('historyGateForced')}: ${gate.forcedReason ?? ''}` : t('historyGateFailed');
 }
 
 /** "in 12:34" until the next check. */

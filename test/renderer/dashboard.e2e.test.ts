@@ -4,6 +4,8 @@ import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { EvalSummary } from '../../src/shared/eval-api.js';
+import type { HostStatus, SlotStatus } from '../../src/shared/host-api.js';
+import type { GateCheck, GateVerdict, HistoryEntry } from '../../src/shared/release-api.js';
 import { launchChromium, watchPageErrors } from '../helpers/browser.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
@@ -62,11 +64,50 @@ async function evalSet(): Promise<string> {
   return dir;
 }
 
-/** The host's stored summary of an evaluation, read with the control token as any API client does. */
-async function storedEval(id: string): Promise<EvalSummary> {
-  const response = await fetch(`${new URL(host.dashboardUrl).origin}/api/evals/${id}`, { headers: { authorization: `Bearer ${host.controlToken}` } });
-  assert.equal(response.status, 200);
-  return (await response.json()) as EvalSummary;
+const origin = new URL(host.dashboardUrl).origin;
+
+/** The control API with the token, as any API client calls it; fails on anything but 200. */
+async function controlApi<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.controlToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  assert.equal(response.status, 200, `${method} ${path}: ${await response.clone().text()}`);
+  return (await response.json()) as T;
+}
+
+/** The host's stored summary of an evaluation. */
+function storedEval(id: string): Promise<EvalSummary> {
+  return controlApi(`/api/evals/${id}`);
+}
+
+/** AS-IS as `GET /api/status` reports it. */
+async function asisStatus(): Promise<SlotStatus> {
+  return (await controlApi<HostStatus>('/api/status')).slots.find((slot) => slot.slot === 'asis')!;
+}
+
+/** From now on the page notes every `blob:` URL it revokes (read them with `revokedUrls`). */
+async function recordRevokedUrls(): Promise<void> {
+  await page.evaluate(`(() => {
+    window.__revokedUrls = [];
+    const revoke = URL.revokeObjectURL.bind(URL);
+    URL.revokeObjectURL = (url) => { window.__revokedUrls.push(url); revoke(url); };
+  })()`);
+}
+
+function revokedUrls(): Promise<string[]> {
+  return page.evaluate<string[]>('window.__revokedUrls');
+}
+
+/** Sets shadow mode with the shadow panel's own form, as a user does. */
+async function setShadowMode(percent: number, keepImages: boolean): Promise<void> {
+  await page.getByTestId('shadow-percent').fill(String(percent));
+  await page.getByTestId('shadow-keep-images').setChecked(keepImages);
+  await page.click('[data-action=save-shadow]');
+  await page.getByTestId('shadow-message').filter({ hasText: 'Saved' }).waitFor();
+  assert.equal(host.settings.shadowPercent, percent);
+  assert.equal(host.settings.shadowKeepImages, keepImages);
 }
 
 /** How the dashboard writes a share and a duration. */
@@ -139,6 +180,7 @@ test('Promote asks first, then AS-IS serves TO-BE\'s model; Rollback brings it b
   const dialog = page.getByTestId('confirm-dialog');
   await dialog.waitFor();
   assert.match(await dialog.innerText(), /TO-BE litecnn-pets run-e2e → AS-IS \(litecnn-pets 1\.0\.0\)/);
+  assert.equal(await dialog.getByTestId('gate-outcome').innerText(), 'No promotion gate is set (Preferences → Promotion gate).');
   await snapshot('6-promote-confirm');
   await page.getByTestId('confirm').click();
   await page.locator('[data-slot=asis]').filter({ hasText: 'run-e2e' }).waitFor({ timeout: 30_000 });
@@ -167,10 +209,8 @@ test('an evaluation started from the dashboard shows the stored figures, thumbna
   await page.evaluate(`(() => {
     window.__sawEvalProgress = false;
     new MutationObserver(() => { if (document.querySelector('[data-testid=eval-progress]')) window.__sawEvalProgress = true; }).observe(document.body, { childList: true, subtree: true });
-    window.__revokedUrls = [];
-    const revoke = URL.revokeObjectURL.bind(URL);
-    URL.revokeObjectURL = (url) => { window.__revokedUrls.push(url); revoke(url); };
   })()`);
+  await recordRevokedUrls();
   await page.getByTestId('eval-dir').fill(dir);
   await page.click('[data-action=evaluate]');
   const row = page.locator('[data-testid=eval-list] tr[data-eval-id]').filter({ hasText: basename(dir) }).filter({ hasText: 'done' });
@@ -230,7 +270,7 @@ test('an evaluation started from the dashboard shows the stored figures, thumbna
 
   await page.click('[data-action=close-eval]');
   assert.equal(await detail.count(), 0);
-  const revoked = await page.evaluate<string[]>('window.__revokedUrls');
+  const revoked = await revokedUrls();
   for (const url of thumbnailUrls) assert.ok(revoked.includes(url), `${url} is revoked when the detail closes`);
   assert.equal(revoked.length, thumbnailUrls.length + 2, 'the thumbnails and both downloads');
 
@@ -253,7 +293,7 @@ test('everything is reachable by keyboard and fits 800x600', async () => {
     await page.keyboard.press('Tab');
     focused.add(await page.evaluate<string>(`document.activeElement?.getAttribute('data-action') ?? document.activeElement?.getAttribute('data-testid') ?? ''`));
   }
-  for (const action of ['stop-asis', 'deploy', 'promote', 'language', 'eval-dir', 'evaluate', 'open-eval', 'eval-report']) assert.ok(focused.has(action), `${action} is reachable by Tab`);
+  for (const action of ['stop-asis', 'deploy', 'promote', 'shadow-percent', 'shadow-keep-images', 'save-shadow', 'language', 'eval-dir', 'evaluate', 'open-eval', 'eval-report']) assert.ok(focused.has(action), `${action} is reachable by Tab`);
   assert.ok(focused.has('drop-zone'), 'the drop zone is reachable by Tab');
   const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (overflow ${overflow})`);
@@ -261,7 +301,7 @@ test('everything is reachable by keyboard and fits 800x600', async () => {
 });
 
 test('the preferences view saves settings through the host, validated', async () => {
-  await page.goto(`${new URL(host.dashboardUrl).origin}/#preferences`);
+  await page.goto(`${origin}/#preferences`);
   await page.locator('#pref-historyLimit').fill('12');
   await page.click('form.preferences button[type=submit]');
   await page.getByTestId('preferences-message').filter({ hasText: 'Saved' }).waitFor();
@@ -274,7 +314,7 @@ test('the preferences view saves settings through the host, validated', async ()
 });
 
 test('preferences make a slot token (shown once) that the slot then requires, and remove it again', async () => {
-  await page.goto(`${new URL(host.dashboardUrl).origin}/#preferences`);
+  await page.goto(`${origin}/#preferences`);
   await page.click('[data-action=rotate-token-tobe]');
   await page.getByTestId('token-message').filter({ hasText: 'not shown again' }).waitFor();
   const token = await page.getByTestId('new-slot-token').inputValue();
@@ -293,12 +333,137 @@ test('preferences make a slot token (shown once) that the slot then requires, an
   assert.equal(await post({}, cleared.url!), 200);
 });
 
+test('shadow mode set in the dashboard: its panel counts what AS-IS mirrored, lists the disagreements and shows a kept image', async () => {
+  await page.goto(`${origin}/`);
+  const panel = page.getByTestId('shadow-panel');
+  await panel.getByTestId('shadow-state').filter({ hasText: 'off' }).waitFor();
+  assert.match(await panel.innerText(), /Stores your users' images on the disk of the host's machine/, 'the opt-in says what it stores');
+  await setShadowMode(100, true);
+  await eventually(async () => assert.equal((await asisStatus()).shadow?.targetReady, true));
+  await panel.getByTestId('shadow-state').filter({ hasText: 'on: 100% of AS-IS requests also go to TO-BE' }).waitFor();
+  assert.equal(await panel.getByTestId('shadow-target').innerText(), 'ready to receive');
+
+  const photos = ['cat-persian.jpg', 'dog-golden-retriever.jpg', 'other-banana.jpg', 'dog-siberian-husky.jpg', 'cat-orange-kitten.jpg', 'other-lynx.jpg'];
+  const asisUrl = (await asisStatus()).url!;
+  for (const name of photos) {
+    const response = await fetch(`${asisUrl}/predict`, { method: 'POST', body: await readFile(fixtureImage(name)), headers: { 'content-type': 'image/jpeg' } });
+    assert.equal(response.status, 200, name);
+  }
+  // TO-BE is asked after AS-IS has answered: wait until every mirrored request has its outcome.
+  const shadow = await eventually(async () => {
+    const stats = (await asisStatus()).shadow!;
+    assert.equal(stats.mirrored + stats.dropped, photos.length, 'every request was sampled');
+    assert.equal(stats.agreed + stats.disagreed + stats.failed, stats.mirrored, 'every mirrored request was compared');
+    return stats;
+  });
+  assert.ok(shadow.disagreed > 0, 'the two bundled models disagree on some of these photos');
+  await eventually(async () => {
+    for (const key of ['mirrored', 'agreed', 'disagreed', 'failed', 'dropped'] as const) assert.equal(await panel.getByTestId(`shadow-${key}`).innerText(), String(shadow[key]), key);
+    assert.equal(await panel.getByTestId('shadow-agreement').innerText(), `${percent(shadow.agreementRate)} (${shadow.agreed}/${shadow.agreed + shadow.disagreed})`);
+  });
+  const rows = panel.locator('[data-testid=shadow-samples] tbody tr');
+  assert.equal(await rows.count(), shadow.samples.length);
+  assert.equal(shadow.samples.length, shadow.disagreed, 'each disagreement is a sample');
+  for (const [i, sample] of shadow.samples.entries()) {
+    const row = rows.nth(i);
+    assert.equal(await row.getAttribute('data-sha256'), sample.imageSha256);
+    const text = await row.innerText();
+    for (const part of [sample.imageSha256.slice(0, 12), `${sample.asis.breed_en} · ${percent(sample.asis.score)}`, `${sample.tobe.breed_en} · ${percent(sample.tobe.score)}`]) assert.ok(text.includes(part), `row ${i} shows ${part}`);
+    assert.ok(sample.imageFile, 'with keep-images on, the image is kept');
+  }
+  // Polled from here: waitForFunction would need 'unsafe-eval', which the page's CSP refuses.
+  await eventually(async () => assert.ok(await page.evaluate<boolean>(`(() => {
+    const images = [...document.querySelectorAll('[data-testid=shadow-samples] img')];
+    return images.length === ${shadow.samples.length} && images.every((img) => img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0);
+  })()`), 'every kept image is drawn'));
+  await panel.scrollIntoViewIfNeeded();
+  await snapshot('11-shadow');
+
+  // The images' blob: URLs are revoked once the panel is no longer shown.
+  await recordRevokedUrls();
+  const imageUrls = await page.evaluate<string[]>(`[...document.querySelectorAll('[data-testid=shadow-samples] img')].map((img) => img.src)`);
+  await page.click('header.top nav a[href="#preferences"]');
+  await page.locator('form.preferences').first().waitFor();
+  const revoked = await revokedUrls();
+  for (const url of imageUrls) assert.ok(revoked.includes(url), `${url} is revoked when the panel closes`);
+
+  await page.click('header.top nav a[href="#"]');
+  await setShadowMode(0, false);
+  await panel.getByTestId('shadow-state').filter({ hasText: 'off' }).waitFor();
+  assert.equal((await asisStatus()).shadow?.percent, 0);
+});
+
+test('a failing promotion gate blocks Promote, showing its evidence, until it is forced with a reason that the history keeps', async () => {
+  const dir = await tempDir('litecnn-e2e-gate-');
+  for (const name of ['cat-persian.jpg', 'dog-golden-retriever.jpg', 'other-banana.jpg', 'dog-siberian-husky.jpg']) await symlink(fixtureImage(name), join(dir, name));
+  const before = { promotionGateSet: host.settings.promotionGateSet, promotionGateMaxDrop: host.settings.promotionGateMaxDrop, promotionGateMaxLatencyFactor: host.settings.promotionGateMaxLatencyFactor };
+  await page.click('header.top nav a[href="#preferences"]');
+  await page.locator('#pref-promotionGateSet').fill(dir);
+  await page.locator('#pref-promotionGateMaxDrop').fill('0');
+  await page.locator('#pref-promotionGateMaxLatencyFactor').fill('1000');
+  assert.match(await page.locator('#pref-promotionGateMaxDrop-hint').innerText(), /How much lower TO-BE's top-1 accuracy may be/);
+  await page.click('form.preferences button[type=submit]');
+  await page.getByTestId('preferences-message').filter({ hasText: 'Saved' }).waitFor();
+  assert.deepEqual([host.settings.promotionGateSet, host.settings.promotionGateMaxDrop, host.settings.promotionGateMaxLatencyFactor], [dir, 0, 1000]);
+
+  await page.click('header.top nav a[href="#"]');
+  await page.locator('[data-slot=tobe]').filter({ hasText: 'run-e2e' }).waitFor();
+  await page.click('[data-action=promote]');
+  const dialog = page.getByTestId('confirm-dialog');
+  await dialog.getByTestId('gate-outcome').waitFor({ timeout: 60_000 });
+  // The dashboard's check ran the gate's evaluation; this one finds it stored.
+  const { verdict } = await controlApi<{ verdict: GateVerdict | null }>('/api/promote/gate');
+  assert.ok(verdict, 'a gate is set');
+  assert.equal(verdict.passed, false, 'the two bundled models disagree on these photos, so a 100% agreement gate fails');
+  assert.equal(await dialog.getByTestId('gate-outcome').innerText(), 'Promote is blocked: TO-BE failed the promotion gate.');
+  assert.equal(await dialog.getByTestId('gate-evaluation').innerText(), verdict.evaluationId);
+  assert.equal(await dialog.getByTestId('gate-set').innerText(), verdict.setDir);
+  const names: Record<GateCheck['name'], string> = { accuracy: 'Top-1 accuracy', agreement: 'Agreement', latency: 'p99 latency', failures: 'Failed images' };
+  const figure = (check: GateCheck, value: number | null): string => (value === null ? '-' : check.name === 'latency' ? ms(value) : check.name === 'failures' ? String(value) : percent(value));
+  const rows = dialog.locator('[data-testid=gate-checks] tbody tr');
+  assert.equal(await rows.count(), verdict.checks.length);
+  for (const [i, check] of verdict.checks.entries()) {
+    const row = rows.nth(i);
+    assert.equal(await row.getAttribute('data-check'), check.name);
+    assert.deepEqual(
+      [await row.locator('th').innerText(), await row.getByTestId('gate-asis').innerText(), await row.getByTestId('gate-tobe').innerText(), await row.getByTestId('gate-limit').innerText(), await row.getByTestId('gate-passed').innerText()],
+      [names[check.name], figure(check, check.asis), figure(check, check.tobe), check.limit, check.passed ? 'pass' : 'FAIL'],
+      check.name,
+    );
+  }
+  assert.equal(await dialog.getByTestId('confirm').count(), 0, 'no plain Confirm while the gate fails');
+  const anyway = dialog.getByTestId('promote-anyway');
+  assert.equal(await anyway.isDisabled(), true, 'Promote anyway needs a reason');
+  await dialog.getByTestId('gate-reason').fill('   ');
+  assert.equal(await anyway.isDisabled(), true, 'a blank reason is no reason');
+  const reason = 'Hotfix for the label mix-up; accuracy checked by hand';
+  await dialog.getByTestId('gate-reason').fill(reason);
+  assert.equal(await anyway.isEnabled(), true);
+  await snapshot('12-promote-gate');
+  await anyway.click();
+  await page.locator('[data-slot=asis]').filter({ hasText: 'run-e2e' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('history-gate').first().filter({ hasText: `gate FAILED, forced: ${reason}` }).waitFor();
+
+  const [newest] = await controlApi<HistoryEntry[]>('/api/history');
+  assert.equal(newest?.action, 'promote');
+  assert.equal(newest?.outcome, 'success');
+  assert.equal(newest?.trigger, 'app');
+  assert.equal(newest?.gate?.forced, true);
+  assert.equal(newest?.gate?.forcedReason, reason);
+  assert.equal(newest?.gate?.passed, false);
+  assert.equal(newest?.gate?.evaluationId, verdict.evaluationId);
+
+  // Leave AS-IS and the settings as they were.
+  await controlApi('/api/rollback', 'POST', { slot: 'asis' });
+  await controlApi('/api/settings', 'PUT', before);
+  await page.locator('[data-slot=asis]').filter({ hasText: 'litecnn-pets 1.0.0' }).waitFor({ timeout: 30_000 });
+});
+
 test('no script error or CSP violation happened', () => {
   assert.deepEqual(pageErrors, []);
 });
 
 test('the page is served with a strict CSP; the API needs the token and the right Host', async () => {
-  const origin = new URL(host.dashboardUrl).origin;
   const page = await fetch(`${origin}/`);
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'/);
   assert.equal(page.headers.get('access-control-allow-origin'), null, 'no CORS');
