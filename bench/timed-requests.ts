@@ -62,7 +62,8 @@ export async function timedPredict(url: string, upload: MultipartBody): Promise<
   }
 }
 
-function postOnce(agent: Agent, url: URL, upload: MultipartBody): Promise<TimedRequest> {
+/** One `POST /predict` over `agent`, timed from when it is sent to when its answer has been read. */
+export function postOnce(agent: Agent, url: URL, upload: MultipartBody): Promise<TimedRequest> {
   return new Promise((resolve) => {
     const start = performance.now();
     const failed = (error: Error): void => resolve({ start, end: performance.now(), status: 0, version: null, error: error.message });

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
-import { MAX_MIRRORS_IN_FLIGHT, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
+import { MAX_MIRRORS_WAITING, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { eventually, startTestHost } from '../helpers/running-host.js';
@@ -138,12 +138,24 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   assert.equal(seen[3]!.type, 'application/octet-stream');
   await eventually(() => assert.equal(mirror.stats().agreed, 3));
 
+  let busy = true;
+  mirror.useIdleCheck(() => !busy);
   holdAnswers = true;
-  for (let i = 0; i < MAX_MIRRORS_IN_FLIGHT + 2; i++) mirror.mirror({ image, tensor: null }, answer);
-  assert.equal(mirror.stats().dropped, 2, 'beyond the in-flight limit, mirrors are dropped, not queued');
-  await eventually(() => assert.equal(held.length, MAX_MIRRORS_IN_FLIGHT));
-  for (const release of held) release();
-  await eventually(() => assert.equal(mirror.stats().agreed, 3 + MAX_MIRRORS_IN_FLIGHT));
+  for (let i = 0; i < MAX_MIRRORS_WAITING + 2; i++) mirror.mirror({ image, tensor: null }, answer);
+  assert.equal(mirror.stats().dropped, 2, 'beyond the waiting limit, mirrors are dropped');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(held.length, 0, 'nothing is sent while AS-IS is busy');
+  busy = false;
+  mirror.wake();
+  await eventually(() => assert.equal(held.length, 1));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(held.length, 1, 'one mirror in flight at a time');
+  while (mirror.stats().agreed < 3 + MAX_MIRRORS_WAITING) {
+    await eventually(() => assert.ok(held.length > 0));
+    held.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(mirror.stats().mirrored, 3 + MAX_MIRRORS_WAITING, 'every waiting mirror was sent in turn');
   mirror.configure({ percent: 0, keepImages: false, target });
   assert.equal(mirror.sample(), false);
 });

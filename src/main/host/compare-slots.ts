@@ -18,12 +18,13 @@ type SlotEndpoints = { asis: SlotEndpoint | null; tobe: SlotEndpoint | null };
  */
 export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, top = 5, maxInputPixels?: number): Promise<CompareResult> {
   const started = performance.now();
-  const tensors = await prepareTensors(image, endpoints, maxInputPixels);
-  const prepareMs = tensors ? Math.round((performance.now() - started) * 1000) / 1000 : null;
+  const tensors = prepareTensors(image, endpoints, maxInputPixels);
+  let prepareMs: number | null = null;
   const ask = async (endpoint: SlotEndpoint | null, title: string): Promise<PredictResponse | { error: ErrorBody['error'] }> => {
     if (!endpoint) return { error: { code: 'NOT_READY', message: `${title} is not serving.` } };
     try {
-      const tensor = endpoint.input ? tensors?.get(inputSpecKey(endpoint.input)) : undefined;
+      const tensor = endpoint.input ? await tensors?.get(inputSpecKey(endpoint.input))?.catch(() => undefined) : undefined;
+      if (tensor) prepareMs = Math.max(prepareMs ?? 0, Math.round((performance.now() - started) * 1000) / 1000);
       let response: SlotAnswer | null = tensor ? await postTensorToSlot(endpoint, tensor.data, inputSpecKey(endpoint.input!), top) : null;
       if (!response || (response.status === 409 && (response.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) {
         response = await postImageToSlot(endpoint, image, 'application/octet-stream', top);
@@ -38,13 +39,12 @@ export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints
   return { asis, tobe, agree, prepareMs };
 }
 
-/** The tensors for the serving slots' input specs; null when none is known or the image cannot be prepared here. */
-async function prepareTensors(image: Uint8Array, endpoints: SlotEndpoints, maxInputPixels: number | undefined): Promise<Map<string, PreparedImage> | null> {
+/** The tensors (as they become ready) for the serving slots' input specs; null when none is known. A tensor that cannot be made rejects. */
+function prepareTensors(image: Uint8Array, endpoints: SlotEndpoints, maxInputPixels: number | undefined): Map<string, Promise<PreparedImage>> | null {
   const specs = [endpoints.asis, endpoints.tobe].flatMap((endpoint) => (endpoint?.input ? [endpoint.input] : []));
   if (specs.length === 0) return null;
-  try {
-    return await prepareForModels(image, specs, maxInputPixels);
-  } catch {
-    return null;
-  }
+  const tensors = prepareForModels(image, specs, maxInputPixels);
+  // Each is awaited (and its failure handled) by the slot it is for; no rejection goes unobserved.
+  for (const tensor of tensors.values()) tensor.catch(() => undefined);
+  return tensors;
 }

@@ -2,30 +2,29 @@ import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 import { decodePixels, prepareImage, type PreparedImage } from './preprocess.js';
 
-/**
- * How much larger than a model's input the shared decode is kept, so that resizing it again for
- * each model loses next to nothing against resizing the original.
- */
+/** The shared decode is this many times the largest model's size (see prepareForModels). */
 const SHARED_DECODE_OVERSAMPLING = 2;
 
 /**
  * One image as the input tensors of several models, decoded once: keyed by `inputSpecKey`, one
  * tensor per distinct input spec. Models with the same spec share one tensor (exactly what
- * `/predict` would make); models with different specs are each resized from one shared decode.
+ * `/predict` would make). Models with different specs are each resized from one shared decode,
+ * at twice the size the largest of them needs: an image up to that size is decoded whole, so every
+ * tensor is exactly what `/predict` makes; a larger one (a phone photo) is resized once more from
+ * those pixels, a difference in the last digits of the scores. Each tensor is ready (its promise
+ * settles) as soon as it is made, so a caller can send the first while the second is resized.
  */
-export async function prepareForModels(image: Uint8Array, specs: readonly ModelInputSpec[], maxInputPixels?: number): Promise<Map<string, PreparedImage>> {
+export function prepareForModels(image: Uint8Array, specs: readonly ModelInputSpec[], maxInputPixels?: number): Map<string, Promise<PreparedImage>> {
   const distinct = new Map(specs.map((spec) => [inputSpecKey(spec), spec] as const));
-  if (distinct.size <= 1) {
-    return new Map(await Promise.all([...distinct].map(async ([key, spec]) => [key, await prepareImage(image, spec, maxInputPixels)] as const)));
-  }
+  if (distinct.size <= 1) return new Map([...distinct].map(([key, spec]) => [key, prepareImage(image, spec, maxInputPixels)]));
   const sizes = [...distinct.values()].map(decodedSizeFor);
-  const pixels = await decodePixels(
+  const pixels = decodePixels(
     image,
     Math.max(...sizes.map((size) => size.width)) * SHARED_DECODE_OVERSAMPLING,
     Math.max(...sizes.map((size) => size.height)) * SHARED_DECODE_OVERSAMPLING,
     maxInputPixels,
   );
-  return new Map(await Promise.all([...distinct].map(async ([key, spec]) => [key, await prepareImage(pixels, spec, maxInputPixels)] as const)));
+  return new Map([...distinct].map(([key, spec]) => [key, pixels.then((decoded) => prepareImage(decoded, spec, maxInputPixels))]));
 }
 
 /** The smallest box both of whose sides the decoded image must cover for this spec's resize. */

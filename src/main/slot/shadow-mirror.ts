@@ -26,15 +26,16 @@ export interface MirrorTicket {
 /** What became of one sampled request. */
 export type ShadowOutcome = 'mirrored' | 'agreed' | 'disagreed' | 'failed' | 'dropped';
 
-/** Mirrors in flight at most; more are dropped (and counted) rather than queued behind a slow TO-BE. */
-export const MAX_MIRRORS_IN_FLIGHT = 4;
+/** Sampled requests that may wait for their turn; more are dropped (and counted) rather than pile up behind a slow TO-BE. */
+export const MAX_MIRRORS_WAITING = 4;
 const SAMPLES_KEPT = 20;
 const IMAGES_KEPT = 100;
 
 /**
  * Shadow mode on the AS-IS slot: after AS-IS has answered, a sampled share of its `/predict`
- * requests go to TO-BE too, and the two top-1 answers are compared. AS-IS's answer never waits
- * for TO-BE: mirroring starts once the response is sent, at most MAX_MIRRORS_IN_FLIGHT at a time.
+ * requests go to TO-BE too, and the two top-1 answers are compared. Production comes first: a
+ * sampled request waits until AS-IS has no request in progress, one mirror is in flight at a
+ * time, and at most MAX_MIRRORS_WAITING wait (beyond that they are dropped and counted).
  */
 export class ShadowMirror {
   #config: ShadowConfig = { percent: 0, keepImages: false, target: null };
@@ -42,6 +43,8 @@ export class ShadowMirror {
   readonly #random: () => number;
   readonly #samples: ShadowSample[] = [];
   #inFlight = 0;
+  readonly #waiting: { ticket: MirrorTicket; asis: PredictResponse }[] = [];
+  #isIdle: () => boolean = () => true;
   readonly #counts: Record<ShadowOutcome, number> = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0 };
   readonly #onOutcome: (outcome: ShadowOutcome) => void;
 
@@ -67,14 +70,27 @@ export class ShadowMirror {
     return input ? inputSpecKey(input) : null;
   }
 
-  /** Sends the sampled request to TO-BE (call once AS-IS's response is sent) and compares the answers. */
+  /** How to tell that AS-IS has no request in progress (its admission gate); until then mirrors wait. */
+  useIdleCheck(isIdle: () => boolean): void {
+    this.#isIdle = isIdle;
+  }
+
+  /** Queues the sampled request for TO-BE (call once AS-IS's response is sent); it goes when AS-IS is idle. */
   mirror(ticket: MirrorTicket, asis: PredictResponse): void {
-    const target = this.#config.target;
-    if (!target) return;
-    if (this.#inFlight >= MAX_MIRRORS_IN_FLIGHT) {
+    if (this.#waiting.length >= MAX_MIRRORS_WAITING) {
       this.#count('dropped');
       return;
     }
+    this.#waiting.push({ ticket, asis });
+    this.wake();
+  }
+
+  /** Sends the next waiting mirror if AS-IS is idle and none is in flight; call when an AS-IS request ends. */
+  wake(): void {
+    const target = this.#config.target;
+    if (this.#inFlight > 0 || this.#waiting.length === 0 || !this.#isIdle()) return;
+    const { ticket, asis } = this.#waiting.shift()!;
+    if (!target) return;
     this.#inFlight++;
     this.#count('mirrored');
     void this.#ask(target, ticket).then(
@@ -82,6 +98,7 @@ export class ShadowMirror {
       () => this.#count('failed'),
     ).finally(() => {
       this.#inFlight--;
+      this.wake();
     });
   }
 

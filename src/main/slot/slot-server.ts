@@ -70,8 +70,14 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   // Admission is counted from arrival, before the body is read: a full slot refuses at once. The
   // response's 'close' comes however the exchange ends (answered, or the client gone mid-upload).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'POST' && isInferenceRoute(request.url.split('?')[0] ?? '')) reply.raw.once('close', gate.admit());
+    if (request.method !== 'POST' || !isInferenceRoute(request.url.split('?')[0] ?? '')) return;
+    const leave = gate.admit();
+    reply.raw.once('close', () => {
+      leave();
+      shadow?.wake();
+    });
   });
+  shadow?.useIdleCheck(() => gate.load.admitted === 0);
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {
@@ -187,7 +193,7 @@ async function classifyForShadow(session: Classifier, image: Uint8Array, top: nu
   const specKey = inputSpecKey(session.manifest.input);
   const tensor = specKey === targetSpecKey ? { data: prepared.data.slice(), specKey } : null;
   const result = await classifyPrepared(session, prepared, top, started);
-  return { result, ticket: { image: Uint8Array.from(image), tensor } };
+  return { result, ticket: { image: Buffer.from(image), tensor } };
 }
 
 /** Fastify options for the HTTP or HTTPS server with slowloris guards: headers and whole-request deadlines (answered 408). */

@@ -1,0 +1,232 @@
+import { link, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { compareOnSlots } from '../src/main/host/compare-slots.js';
+import { slotEndpoint } from '../src/main/host/slot-endpoints.js';
+import { postImageToSlot, type SlotEndpoint } from '../src/main/http/slot-endpoint.js';
+import { SLOT_IDS, type SlotId } from '../src/shared/slot-api.js';
+import { REPO_ROOT } from '../test/helpers/paths.js';
+import { startBenchHost, type BenchHost } from './bench-host.js';
+import { makeBenchImages, type BenchImage } from './images.js';
+import { describeMachine, machineRows } from './machine.js';
+import { markdownTable } from './markdown-table.js';
+import { loadBenchModels, type BenchModel } from './models.js';
+import { median, percentile } from './stats.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
+import { buildMultipartBody } from './multipart-body.js';
+import { startTimedLoop, type TimedRequest } from './timed-requests.js';
+import { runOpenLoop } from './open-loop.js';
+import { MAX_MIRRORS_WAITING } from '../src/main/slot/shadow-mirror.js';
+
+/**
+ * Benchmarks of issue 6's serving features, in one run (`npm run bench`, after run-all):
+ * one-decode compare against two independent /predict calls, AS-IS's latency with shadow mode at
+ * 100% against off, and an evaluation's memory over a 10,000-image folder. Written to
+ * docs/benchmarks-serving.md.
+ */
+const PLAN = {
+  compareWarmUp: 3,
+  compareRounds: 25,
+  shadowBlocks: 4,
+  shadowBlockSeconds: 6,
+  evalImages: 10_000,
+  evalDistinctImages: 100,
+  memorySampleMs: 250,
+};
+
+const REPORT_FILE = join(REPO_ROOT, 'docs', 'benchmarks-serving.md');
+
+function progress(message: string): void {
+  process.stderr.write(`[bench:serving] ${message}\n`);
+}
+
+interface CompareCase { pair: string; image: string; compareMs: number; sequentialMs: number; concurrentMs: number }
+interface ShadowResult { image: string; load: string; off: { p50: number; p99: number; requests: number }; on: { p50: number; p99: number; requests: number }; mirrored: number; dropped: number }
+interface EvalMemory { images: number; seconds: number; rssAt: { images: number; rssMb: number; heapMb: number }[] }
+
+async function endpoints(bench: BenchHost): Promise<Record<SlotId, SlotEndpoint>> {
+  const { slots } = await bench.host.status();
+  return Object.fromEntries(slots.map((s) => [s.slot, slotEndpoint(s, undefined)!])) as Record<SlotId, SlotEndpoint>;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** Compare vs. two /predict calls, interleaved round by round so drift hits all three alike. */
+async function measureCompare(bench: BenchHost, pair: string, image: BenchImage): Promise<CompareCase> {
+  const reach = await endpoints(bench);
+  const predict = (slot: SlotId) => postImageToSlot(reach[slot], image.bytes, 'image/jpeg', 5);
+  const runs = { compare: [] as number[], sequential: [] as number[], concurrent: [] as number[] };
+  for (let round = 0; round < PLAN.compareWarmUp + PLAN.compareRounds; round++) {
+    const compare = await timed(() => compareOnSlots(image.bytes, reach));
+    const sequential = await timed(async () => {
+      await predict('asis');
+      await predict('tobe');
+    });
+    const concurrent = await timed(() => Promise.all(SLOT_IDS.map(predict)));
+    if (round < PLAN.compareWarmUp) continue;
+    runs.compare.push(compare);
+    runs.sequential.push(sequential);
+    runs.concurrent.push(concurrent);
+  }
+  return { pair, image: image.name, compareMs: median(runs.compare), sequentialMs: median(runs.sequential), concurrentMs: median(runs.concurrent) };
+}
+
+/**
+ * AS-IS under load, alternating blocks with shadow mode off and at 100%: an open loop (random
+ * arrivals) at `loadShare` of the slot's capacity (as its closed-loop p50 gives it), or with
+ * `loadShare` null a closed loop of one connection that keeps AS-IS busy all the time (the worst
+ * case for shadow mode, which only sends mirrors while AS-IS is idle).
+ */
+async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: number | null): Promise<ShadowResult> {
+  const upload = buildMultipartBody(image.bytes);
+  const closedLoop = async (): Promise<TimedRequest[]> => {
+    const loop = startTimedLoop({ url: bench.url, upload, connections: 1 });
+    await new Promise((resolve) => setTimeout(resolve, PLAN.shadowBlockSeconds * 1000));
+    return loop.stop();
+  };
+  bench.host.updateSettings({ shadowPercent: 0 });
+  let load = 'closed loop, 1 connection (AS-IS always busy)';
+  let run = closedLoop;
+  if (loadShare !== null) {
+    const capacity = 1000 / percentile((await closedLoop()).map((r) => r.end - r.start), 0.5);
+    const ratePerSecond = capacity * loadShare;
+    load = `random arrivals at ${ratePerSecond.toFixed(0)}/s (${Math.round(loadShare * 100)}% of capacity)`;
+    run = () => runOpenLoop({ url: bench.url, upload, ratePerSecond, seconds: PLAN.shadowBlockSeconds });
+  }
+  const latencies = { off: [] as number[], on: [] as number[] };
+  const before = (await bench.host.slots.asis.status()).shadow!;
+  for (let block = 0; block < PLAN.shadowBlocks * 2; block++) {
+    const mode = block % 2 === 0 ? 'off' : 'on';
+    bench.host.updateSettings({ shadowPercent: mode === 'on' ? 100 : 0 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    latencies[mode].push(...(await run()).filter((r) => r.status === 200).map((r) => r.end - r.start));
+  }
+  bench.host.updateSettings({ shadowPercent: 0 });
+  const after = (await bench.host.slots.asis.status()).shadow!;
+  const summary = (values: number[]) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99), requests: values.length });
+  return { image: image.name, load, off: summary(latencies.off), on: summary(latencies.on), mirrored: after.mirrored - before.mirrored, dropped: after.dropped - before.dropped };
+}
+
+/** A 10,000-image folder (100 distinct photos, hard-linked), evaluated while the host's memory is sampled. */
+async function measureEvalMemory(bench: BenchHost, dir: string): Promise<EvalMemory> {
+  const distinct = join(dir, 'distinct');
+  const set = join(dir, 'set');
+  await mkdir(distinct, { recursive: true });
+  for (let i = 0; i < PLAN.evalDistinctImages; i++) {
+    const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 } } })
+      .composite([{ input: { create: { width: 120, height: 90, channels: 3, background: { r: (i * 13) % 256, g: 255 - ((i * 29) % 256), b: (i * 71) % 256 } } }, left: (i * 7) % 200, top: (i * 3) % 150 }])
+      .jpeg({ quality: 85 }).toBuffer();
+    await writeFile(join(distinct, `${i}.jpg`), jpeg);
+  }
+  for (let i = 0; i < PLAN.evalImages; i++) {
+    const classDir = join(set, `class-${i % 10}`);
+    if (i < 10) await mkdir(classDir, { recursive: true });
+    await link(join(distinct, `${i % PLAN.evalDistinctImages}.jpg`), join(classDir, `${String(i).padStart(5, '0')}.jpg`));
+  }
+  const rssAt: EvalMemory['rssAt'] = [];
+  const marks = [1_000, 2_500, 5_000, 7_500, 10_000];
+  const onProgress = (p: { done: number }): void => {
+    while (marks.length > 0 && p.done >= marks[0]!) {
+      const memory = process.memoryUsage();
+      rssAt.push({ images: marks.shift()!, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20 });
+    }
+  };
+  bench.host.evaluations.on('progress', onProgress);
+  const started = performance.now();
+  const summary = await bench.host.evaluations.run(set);
+  bench.host.evaluations.off('progress', onProgress);
+  onProgress({ done: summary.images });
+  if (summary.state !== 'done' || summary.images !== PLAN.evalImages) throw new Error(`evaluation ${summary.state}: ${summary.error ?? ''} (${summary.images} images)`);
+  return { images: summary.images, seconds: (performance.now() - started) / 1000, rssAt };
+}
+
+const ms = (value: number): string => value.toFixed(1);
+const ratio = (value: number): string => `${value.toFixed(2)}x`;
+
+function render(machine: ReturnType<typeof describeMachine>, compare: CompareCase[], shadow: ShadowResult[], memory: EvalMemory): string {
+  const first = memory.rssAt[0]!;
+  const last = memory.rssAt.at(-1)!;
+  return [
+    '# Benchmarks: compare, shadow mode, evaluations',
+    '',
+    'Regenerated by `npm run bench` (`bench/serving-features.ts`); every figure comes from one run on the machine below. A benchmark, not a test.',
+    '',
+    '## Machine',
+    '',
+    markdownTable(['', ''], machineRows(machine)),
+    '',
+    '## One-decode compare',
+    '',
+    `One image through both slots as the dashboard and \`litecnn compare\` do it (decoded once in the host, each slot given its tensor), against two independent \`/predict\` calls: one after the other, and both at once. Median of ${PLAN.compareRounds} rounds after ${PLAN.compareWarmUp} warm-up rounds, the three interleaved round by round. Target: compare at most 0.7x the two \`/predict\` calls on a 12 MP photo.`,
+    '',
+    markdownTable(['slots serve', 'image', 'compare ms', 'two /predict, one after the other', 'two /predict at once', 'compare / sequential', 'compare / at once'],
+      compare.map((c) => [c.pair, c.image, ms(c.compareMs), ms(c.sequentialMs), ms(c.concurrentMs), ratio(c.compareMs / c.sequentialMs), ratio(c.compareMs / c.concurrentMs)]), [2, 3, 4, 5, 6]),
+    '',
+    '## Shadow mode',
+    '',
+    `AS-IS\'s \`/predict\` latency as the client sees it, in ${PLAN.shadowBlocks * 2} alternating blocks of ${PLAN.shadowBlockSeconds} s with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has no request in progress, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it), and a closed loop that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
+    '',
+    markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', 'mirrored', 'dropped'],
+      shadow.map((s) => [s.image, s.load, `${s.off.requests} / ${s.on.requests}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 9]),
+    '',
+    '## Evaluation memory',
+    '',
+    `\`host.evaluations.run\` over ${memory.images.toLocaleString('en')} images (${PLAN.evalDistinctImages} distinct 320x240 JPEGs, hard-linked into 10 class folders), both bundled models; the host process's memory when the evaluation passed each mark. Took ${memory.seconds.toFixed(0)} s (${(memory.images / memory.seconds).toFixed(0)} images/s). Target: flat.`,
+    '',
+    markdownTable(['images done', 'host RSS MB', 'host heap MB'], memory.rssAt.map((m) => [m.images.toLocaleString('en'), m.rssMb.toFixed(1), m.heapMb.toFixed(1)]), [0, 1, 2]),
+    '',
+    `RSS at ${last.images.toLocaleString('en')} images / at ${first.images.toLocaleString('en')}: ${ratio(last.rssMb / first.rssMb)}; heap: ${ratio(last.heapMb / first.heapMb)}.`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  const dir = await makeTempDir('litecnn-bench-serving-');
+  try {
+    const images = await makeBenchImages(dir);
+    const twelve = images.find((i) => i.name === '12MP')!;
+    const small = images.find((i) => i.name === '640x480')!;
+    const compare: CompareCase[] = [];
+    progress('bundled AS-IS and TO-BE (different input sizes): compare, shadow, evaluation memory');
+    const bundled = await startBenchHost(null);
+    let shadow: ShadowResult[];
+    let memory: EvalMemory;
+    try {
+      for (const image of [twelve, small]) compare.push(await measureCompare(bundled, 'bundled AS-IS 128 + TO-BE 160', image));
+      shadow = [];
+      for (const image of [small, twelve]) {
+        for (const loadShare of [0.5, null]) {
+          progress(`shadow mode on ${image.name}, ${loadShare === null ? 'closed loop' : `${loadShare * 100}% load`}`);
+          shadow.push(await measureShadow(bundled, image, loadShare));
+        }
+      }
+      memory = await measureEvalMemory(bundled, dir);
+    } finally {
+      await bundled.stop();
+    }
+    const [, mobilenet] = await loadBenchModels() as [BenchModel, BenchModel];
+    progress('MobileNetV2 in both slots (one input spec): compare');
+    const same = await startBenchHost(mobilenet);
+    try {
+      compare.push(await measureCompare(same, 'MobileNetV2 224 in both', twelve));
+    } finally {
+      await same.stop();
+    }
+    const report = render(machine, compare, shadow, memory);
+    await writeFile(REPORT_FILE, report);
+    process.stdout.write(`${report}\nWritten to ${REPORT_FILE}\n`);
+  } finally {
+    await removeDir(dir);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
