@@ -148,7 +148,7 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
     const current = running;
     if (current && summaries.some((s) => s.id === current.id && s.state !== 'running')) running = null;
     const other = summaries.find((s) => s.state === 'running' && !ended.has(s.id));
-    if (!running && other) running = { id: other.id, setName: other.setName, done: other.images, found: 0, walking: false };
+    if (!running && other) running = { id: other.id, setName: other.setName, done: other.images, found: 0 };
   }
 
   const panel: EvalsPanel = {

@@ -81,6 +81,8 @@ export interface EvalSummary {
   disagreementsTotal: number;
   /** Median milliseconds the host spent decoding and preprocessing one image (once for both models). */
   decodeP50Ms: number | null;
+  /** Subfolders that name no label of either model: their images count as unlabelled. */
+  unknownClasses: string[];
 }
 
 /** How many disagreements an evaluation keeps in its summary (all of them are in results.csv). */
@@ -91,7 +93,6 @@ export interface EvalProgress {
   id: string;
   setName: string;
   done: number;
-  /** Image files found so far; grows while the folder is still being walked. */
+  /** Image files in the set. */
   found: number;
-  walking: boolean;
 }

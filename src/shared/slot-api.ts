@@ -43,8 +43,10 @@ export interface ShadowSample {
   imageFile: string | null;
 }
 
-/** Shadow mode as the AS-IS slot counts it since it started. */
+/** Shadow mode as the AS-IS slot counts it: since it started, or since either model last changed. */
 export interface ShadowStats {
+  /** The two models the figures are about, and since when; null before the first comparison. */
+  models: { asis: ModelSummary; tobe: ModelSummary; since: string } | null;
   /** Share of AS-IS `/predict` traffic mirrored to TO-BE (setting shadowPercent). */
   percent: number;
   keepImages: boolean;

@@ -74,6 +74,7 @@ function sampleSummary(): EvalSummary {
     ],
     disagreementsTotal: 9,
     decodeP50Ms: 2.5,
+    unknownClasses: [],
   };
 }
 

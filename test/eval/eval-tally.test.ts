@@ -45,5 +45,9 @@ test('a tally keeps only the first disagreements but counts them all, so its siz
   assert.equal(summary.asis.top1Accuracy, 1);
   assert.equal(summary.tobe.top1Accuracy, 0.5);
   assert.deepEqual(summary.classes, [{ name: 'a', images: 5_000, asisTop1Correct: 5_000, tobeTop1Correct: 2_500 }]);
-  assert.equal(tally.keepsDisagreement({ file: 'y', trueClass: null, asis: { error: 'e' }, tobe: { error: 'e' }, agree: false, decodeMs: null }), false);
+  const disagreement = { file: 'y', trueClass: null, asis: { predictions: [prediction('a')], ms: 1 }, tobe: { predictions: [prediction('b')], ms: 1 }, agree: false, decodeMs: 1 };
+  assert.equal(tally.keepsDisagreement(disagreement), false, 'the summary has kept all it keeps');
+  const fresh = new EvalTally({ asis: model, tobe: model });
+  assert.equal(fresh.keepsDisagreement(disagreement), true);
+  assert.equal(fresh.keepsDisagreement({ ...disagreement, agree: true }), false);
 });

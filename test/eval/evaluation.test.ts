@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import type { EvalSummary } from '../../src/shared/eval-api.js';
 import type { PredictResponse, SlotId } from '../../src/shared/slot-api.js';
@@ -23,12 +23,13 @@ async function compared(photo: string): Promise<Record<SlotId, PredictResponse>>
 /**
  * A labelled set whose truth is known from each slot's own answers: the first photos sit in a
  * folder named after AS-IS's answer (written in another case and with underscores, as people
- * name folders), the rest in a folder no model predicts; one photo unlabelled, one broken file.
+ * name folders), the rest in a folder that names no class (so unlabelled); one photo at the top
+ * (unlabelled), one broken file.
  */
 async function labelledSet(): Promise<{ dir: string; expected: { asisTop1: number; tobeTop1: number; agreed: number; compared: number; labelled: number } }> {
   const dir = await tempDir('litecnn-evalset-');
   const answers = await Promise.all(PHOTOS.map(async (photo) => ({ photo, ...(await compared(photo)) })));
-  const expected = { asisTop1: 0, tobeTop1: 0, agreed: 0, compared: answers.length, labelled: answers.length - 1 };
+  const expected = { asisTop1: 0, tobeTop1: 0, agreed: 0, compared: answers.length, labelled: 0 };
   for (const [i, { photo, asis, tobe }] of answers.entries()) {
     if (asis.predictions[0]!.label === tobe.predictions[0]!.label) expected.agreed++;
     if (i === answers.length - 1) {
@@ -40,6 +41,7 @@ async function labelledSet(): Promise<{ dir: string; expected: { asisTop1: numbe
     await mkdir(join(dir, folder), { recursive: true });
     await symlink(fixtureImage(photo), join(dir, folder, photo));
     if (named) {
+      expected.labelled++;
       expected.asisTop1++;
       if (tobe.predictions[0]!.label === asis.predictions[0]!.label) expected.tobeTop1++;
     }
@@ -68,7 +70,7 @@ test('an evaluation counts accuracy, agreement and failures exactly as the slots
   assert.equal(summary.asis.latency.count, PHOTOS.length);
   assert.ok(summary.asis.latency.p50Ms! > 0 && summary.asis.latency.p99Ms! >= summary.asis.latency.p50Ms!);
   assert.ok(summary.decodeP50Ms! > 0);
-  assert.deepEqual(summary.classes.map((c) => c.name).includes('not-a-breed'), true);
+  assert.deepEqual(summary.unknownClasses, ['not-a-breed'], 'a folder that names no class is not a class');
   assert.equal(summary.classes.reduce((sum, c) => sum + c.images, 0), expected.labelled);
 
   const files = new EvalStore(dataDir).files(summary.id);
@@ -139,6 +141,39 @@ test('`litecnn eval DIR` prints the comparison and copies the CSV and report; ba
   const none = await runCli(dataDir, ['eval', empty]);
   assert.notEqual(none.code, 0);
   assert.match(none.stderr, /has no images/);
+});
+
+test('a relative folder is resolved by the CLI, refused by the API; folders that name no class leave their images unlabelled', async () => {
+  const dir = await tempDir('litecnn-dated-');
+  await mkdir(join(dir, '2023-summer'));
+  for (const photo of PHOTOS.slice(0, 3)) await symlink(fixtureImage(photo), join(dir, '2023-summer', photo));
+  const auth = { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' };
+  const refused = await fetch(`${host.controlUrl}/api/evals`, { method: 'POST', body: JSON.stringify({ dir: 'photos/breeds' }), headers: auth });
+  assert.equal(refused.status, 400);
+  assert.match(((await refused.json()) as { error: { message: string } }).error.message, /relative path/);
+  const run = await runCli(dataDir, ['eval', relative(process.cwd(), dir), '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as EvalSummary;
+  assert.equal(summary.setDir, dir);
+  assert.equal(summary.labelled, 0, 'a date is not a class');
+  assert.deepEqual(summary.unknownClasses, ['2023-summer']);
+  assert.equal(summary.asis.top1Accuracy, null);
+});
+
+test('a slot that stops answering fails the evaluation instead of counting its silence as wrong answers', async () => {
+  const dir = await tempDir('litecnn-longset-');
+  for (let i = 0; i < 300; i++) await symlink(fixtureImage(PHOTOS[i % PHOTOS.length]!), join(dir, `${String(i).padStart(3, '0')}.jpg`));
+  const started = await host.evaluations.start(dir);
+  const finished = new Promise<EvalSummary>((resolve) => host.evaluations.once('finished', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await host.slots.tobe.stop();
+  const summary = await finished;
+  await host.slots.tobe.start();
+  assert.equal(summary.id, started.id);
+  assert.equal(summary.state, 'failed');
+  assert.match(summary.error ?? '', /TO-BE slot stopped answering/);
+  assert.equal(summary.tobe.failed, 0, 'no image was counted as a TO-BE failure');
+  assert.ok(summary.images < 300);
 });
 
 test('a cancelled evaluation is kept, marked cancelled, with what it counted so far', async () => {

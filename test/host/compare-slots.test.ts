@@ -37,14 +37,14 @@ test('compare decodes the photo once in the host and both slots answer exactly a
   assertSameAnswer(result.asis, await predict('asis'));
   assertSameAnswer(result.tobe, await predict('tobe'));
   assert.equal(result.agree, (result.asis as PredictResponse).predictions[0]!.label === (result.tobe as PredictResponse).predictions[0]!.label);
-  for (const side of [result.asis, result.tobe] as PredictResponse[]) assert.ok(side.timing_ms.preprocess < 1, 'the slot did not decode');
+  for (const side of [result.asis, result.tobe] as PredictResponse[]) assert.ok(side.timing_ms.preprocess < 0.1, `the slot did not decode (${side.timing_ms.preprocess} ms)`);
 });
 
 test('a slot whose model changed since the host looked (409) gets the image itself and still answers right', async () => {
   const stale = { ...endpoints.tobe, input: { ...endpoints.tobe.input, width: endpoints.tobe.input.width - 32, height: endpoints.tobe.input.height - 32 } };
   const result = await compareOnSlots(photo, { asis: endpoints.asis, tobe: stale });
   assertSameAnswer(result.tobe, await predict('tobe'));
-  assert.ok((result.tobe as PredictResponse).timing_ms.preprocess > 1, 'the slot decoded the image this time');
+  assert.ok((result.tobe as PredictResponse).timing_ms.preprocess > 0.1, 'the slot decoded the image this time');
 });
 
 test('an image the host cannot decode goes to the slots, whose own errors come back', async () => {

@@ -30,7 +30,7 @@ function summary(overrides: { labelled?: number; asisTop1?: number | null; tobeT
     id: 'e', setDir: '/set', setName: 'set', state: 'done', error: null, startedAt: '', finishedAt: 'now', images: 10, labelled: overrides.labelled ?? 10, unreadable: 0,
     asis: stats('asis', overrides.asisTop1 ?? 0.8, overrides.asisP99 ?? 10, overrides.asisFailed ?? 0),
     tobe: stats('tobe', overrides.tobeTop1 ?? 0.8, overrides.tobeP99 ?? 10, overrides.tobeFailed ?? 0),
-    agreement: { compared: 10, agreed: 9, rate: overrides.agreement ?? 0.9 }, classes: [], disagreements: [], disagreementsTotal: 1, decodeP50Ms: 1,
+    agreement: { compared: 10, agreed: 9, rate: overrides.agreement ?? 0.9 }, classes: [], disagreements: [], disagreementsTotal: 1, decodeP50Ms: 1, unknownClasses: [],
   };
 }
 
@@ -87,6 +87,23 @@ test('a failing gate blocks promote; forced with a reason it promotes, and the v
   const after = (await host.promotionGate())!;
   assert.equal(after.passed, true, 'AS-IS now serves what TO-BE serves: they agree on every image');
   assert.notEqual(after.evaluationId, verdict.evaluationId, 'new models, new evaluation');
+});
+
+test('a passing gate promotes with its verdict in the history; a gate that cannot judge can be forced past with a reason', async () => {
+  const set = await unlabelledSet();
+  const { host } = await startTestHost({ promotionGateSet: set, promotionGateMaxDrop: 1, promotionGateMaxLatencyFactor: 1000 });
+  const entry = await host.promote({ trigger: 'cli' });
+  assert.equal(entry.outcome, 'success');
+  assert.equal(entry.gate?.passed, true);
+  assert.equal(entry.gate?.forced, false);
+  assert.equal(entry.gate?.forcedReason, undefined);
+  await host.rollback({ slot: 'asis', trigger: 'cli' });
+
+  host.updateSettings({ promotionGateSet: join(set, 'gone') });
+  await assert.rejects(host.promote({ trigger: 'cli' }), (error: Error & { code?: string }) => error.code === 'EVAL_SET_INVALID');
+  const forced = await host.promote({ trigger: 'cli', force: true, reason: 'gate set being rebuilt' });
+  assert.equal(forced.outcome, 'success');
+  assert.match(forced.reason ?? '', /could not judge .*gate set being rebuilt/);
 });
 
 test('without a gate set, promote is not gated and --check says so', async () => {

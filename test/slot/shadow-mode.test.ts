@@ -76,11 +76,15 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   assert.deepEqual([...new Set(await threadNiceness((await host.slots.tobe.status()).pid!))], [10], 'TO-BE yields the CPU to production');
   assert.deepEqual([...new Set(await threadNiceness((await host.slots.asis.status()).pid!))], [0]);
 
+  assert.equal(shadow.models?.tobe.sha256, (await info(tobe)).model!.sha256, 'the figures name the models they are about');
+
   host.updateSettings({ shadowPercent: 0 });
   await eventually(async () => assert.equal((await info(asis)).shadow!.percent, 0));
   await predict(asis, photos[0]!);
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal((await info(asis)).shadow!.mirrored, PHOTOS.length, 'off: nothing more is mirrored');
+  await host.slots.tobe.restart();
+  assert.deepEqual([...new Set(await threadNiceness((await host.slots.tobe.status()).pid!))], [0], 'off: TO-BE runs at normal priority from its next start');
 });
 
 test('shadow mode is off by default, and with TO-BE stopped AS-IS keeps answering and mirrors nothing', async () => {
@@ -88,13 +92,14 @@ test('shadow mode is off by default, and with TO-BE stopped AS-IS keeps answerin
   const asis = await url('asis');
   const photo = await readFile(fixtureImage(PHOTOS[0]!));
   await predict(asis, photo);
-  assert.deepEqual({ ...(await info(asis)).shadow!, samples: [] }, { percent: 0, keepImages: false, targetReady: true, mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0, agreementRate: null, samples: [] });
+  assert.deepEqual({ ...(await info(asis)).shadow!, samples: [] }, { models: null, percent: 0, keepImages: false, targetReady: true, mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0, agreementRate: null, samples: [] });
   assert.equal((await info(await url('tobe'))).shadow, null, 'TO-BE does not mirror');
   host.updateSettings({ shadowPercent: 100 });
   await host.slots.tobe.stop();
   await eventually(async () => assert.equal((await info(asis)).shadow!.targetReady, false));
   await predict(asis, photo);
-  assert.equal((await info(asis)).shadow!.mirrored, 0);
+  const { mirrored, dropped } = (await info(asis)).shadow!;
+  assert.deepEqual({ mirrored, dropped }, { mirrored: 0, dropped: 0 }, 'not even sampled');
 });
 
 test('a mirror sends TO-BE the tensor when their input specs match, the image when not, and the image after a 409', async () => {
@@ -156,6 +161,14 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   assert.equal(mirror.stats().mirrored, 3 + MAX_MIRRORS_WAITING, 'every waiting mirror was sent in turn');
+  holdAnswers = false;
+  const before = mirror.stats();
+  assert.equal(before.models?.tobe.sha256, 'x');
+  answer.model = { ...answer.model, sha256: 'y', version: '2' };
+  mirror.mirror({ image, tensor: null }, { ...answer, model: { ...answer.model, sha256: 'x', version: '1' } });
+  await eventually(() => assert.equal(mirror.stats().models?.tobe.sha256, 'y'));
+  const afresh = mirror.stats();
+  assert.deepEqual({ mirrored: afresh.mirrored, agreed: afresh.agreed, dropped: afresh.dropped }, { mirrored: 1, agreed: 1, dropped: 0 }, 'a new TO-BE model starts the counts afresh');
   mirror.configure({ percent: 0, keepImages: false, target });
   assert.equal(mirror.sample(), false);
 });

@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../shared/errors.js';
 import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GateVerdict, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
+import type { Settings } from '../../shared/settings.js';
 import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import { readControlFile, type ControlFile } from './control-file.js';
@@ -35,6 +36,10 @@ export class ControlClient {
 
   clearSlotToken(slot: SlotId): Promise<HostStatus> {
     return this.#call('DELETE', `/api/slots/${slot}/token`);
+  }
+
+  settings(): Promise<Settings> {
+    return this.#call('GET', '/api/settings');
   }
 
   status(): Promise<HostStatus> {
@@ -110,8 +115,8 @@ export class ControlClient {
     });
   }
 
-  /** Calls `onEvent` for each live host event until the returned function is called. */
-  async subscribe(onEvent: (event: HostEvent) => void): Promise<() => void> {
+  /** Calls `onEvent` for each live host event until the returned function is called; `onEnd` when the host ends the stream (it stopped). */
+  async subscribe(onEvent: (event: HostEvent) => void, onEnd: () => void = () => undefined): Promise<() => void> {
     const parser = createParser({
       onEvent: (message) => {
         if (message.event) onEvent({ type: message.event, data: JSON.parse(message.data) } as HostEvent);
@@ -120,9 +125,16 @@ export class ControlClient {
     return new Promise((resolve, reject) => {
       const req = httpRequest(new URL('/api/events', this.#control.url), { headers: this.#headers() }, (response) => {
         response.setEncoding('utf8');
+        let unsubscribed = false;
         response.on('data', (chunk: string) => parser.feed(chunk));
         response.on('error', () => undefined);
-        resolve(() => req.destroy());
+        response.on('close', () => {
+          if (!unsubscribed) onEnd();
+        });
+        resolve(() => {
+          unsubscribed = true;
+          req.destroy();
+        });
       });
       req.on('error', (error) => reject(this.#unreachable(error)));
       req.end();

@@ -139,7 +139,7 @@ export function buildControlServer(controller: HostController, token: string, lo
   useEvalRoutes(app, controller.evaluations);
   app.get<{ Params: { name: string } }>('/api/shadow/images/:name', async (request, reply) => {
     const { bytes, contentType } = await controller.shadowImage(request.params.name);
-    return reply.header('content-type', contentType).header('cache-control', 'private, max-age=86400').send(bytes);
+    return reply.header('content-type', contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(bytes);
   });
   serveDashboard(app);
   return app;

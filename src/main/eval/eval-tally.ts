@@ -119,6 +119,7 @@ export class EvalTally {
       disagreements: [...this.#disagreements],
       disagreementsTotal: this.#disagreementsTotal,
       decodeP50Ms: this.#decode.summary().p50Ms,
+      unknownClasses: [],
     };
   }
 }

@@ -36,16 +36,32 @@ export class Evaluations extends EventEmitter {
     return this.store.markInterrupted();
   }
 
-  /** Starts evaluating `dir` and returns as soon as it runs; follow it through the events. */
+  /** Starts evaluating `dir` and returns as soon as it runs (BUSY while another runs); follow it through the events. */
   async start(dir: string): Promise<EvalProgress> {
     const { id, setDir, images } = await this.#begin(dir);
-    return { id, setName: basename(setDir), done: 0, found: images, walking: false };
+    return { id, setName: basename(setDir), done: 0, found: images };
   }
 
-  /** Evaluates `dir` and resolves with the stored summary once it is done; `slots` overrides the serving slots (a deploy candidate). */
+  /**
+   * Evaluates `dir` once the running evaluation (if any) has ended, and resolves with the stored
+   * summary; `slots` overrides the serving slots (a deploy candidate). For the gates, which must not
+   * fail because someone else is evaluating.
+   */
   async run(dir: string, slots?: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
-    await this.#begin(dir, slots);
-    return this.#running!.done;
+    for (;;) {
+      const busy: Promise<unknown> | null = this.#running?.done ?? (this.#starting ? new Promise<void>((resolve) => setTimeout(resolve, 50)) : null);
+      if (!busy) break;
+      await busy.catch(() => undefined);
+    }
+    return (await this.#begin(dir, slots)).done;
+  }
+
+  /** Stops the running evaluation, if any, and waits for its summary (the host is stopping). */
+  async stop(): Promise<void> {
+    const running = this.#running;
+    if (!running) return;
+    running.controller.abort();
+    await running.done.catch(() => undefined);
   }
 
   /** Stops the running evaluation `id`; its summary is kept, marked cancelled. */
@@ -78,7 +94,7 @@ export class Evaluations extends EventEmitter {
     });
   }
 
-  async #begin(dir: string, slotsToUse?: Record<SlotId, EvalSlot>): Promise<{ id: string; setDir: string; images: number }> {
+  async #begin(dir: string, slotsToUse?: Record<SlotId, EvalSlot>): Promise<{ id: string; setDir: string; images: number; done: Promise<EvalSummary> }> {
     if (this.#running || this.#starting) {
       const which = this.#running ? `Evaluation ${this.#running.id} is still running; wait for it or cancel it (\`litecnn eval --cancel ${this.#running.id}\`).` : 'Another evaluation is starting; wait for it.';
       throw new LiteCnnError('BUSY', which, { httpStatus: 409 });
@@ -112,6 +128,6 @@ export class Evaluations extends EventEmitter {
     });
     this.#running = { id, controller, done };
     done.catch(() => undefined);
-    return { id, setDir, images };
+    return { id, setDir, images, done };
   }
 }

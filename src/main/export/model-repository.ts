@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ModelSummary } from '../../shared/model-manifest.js';
+import { tritonModelName } from '../model/model-names.js';
 import { LiteCnnError, isErrnoError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { storageError } from '../fs/storage-errors.js';
@@ -19,12 +20,6 @@ export function parseExportFormat(value: string): ExportFormat {
   const format = value.trim().toLowerCase();
   if ((EXPORT_FORMATS as readonly string[]).includes(format)) return format as ExportFormat;
   throw new LiteCnnError('BAD_REQUEST', `Unknown export format "${value}"; use ${EXPORT_FORMATS.join(' or ')}.`, { subject: value, httpStatus: 400 });
-}
-
-/** A Triton model name (also the model's folder) made from a manifest name: [A-Za-z0-9_-] only. */
-export function tritonModelName(manifestName: string): string {
-  const name = manifestName.trim().replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z0-9_]/.test(name) ? name : `model${name}`;
 }
 
 /** What to export, and where. */

@@ -3,12 +3,21 @@ import type { ErrorBody } from '../../shared/errors.js';
 import type { CompareResult } from '../../shared/host-api.js';
 import type { PredictResponse } from '../../shared/slot-api.js';
 import { describeError } from '../errors.js';
-import { postImageToSlot, postTensorToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
+import { postTensorOrImage, type SlotEndpoint } from '../http/slot-endpoint.js';
 import { prepareForModels } from '../inference/prepare-for-models.js';
 import type { PreparedImage } from '../inference/preprocess.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 
 type SlotEndpoints = { asis: SlotEndpoint | null; tobe: SlotEndpoint | null };
+
+export interface CompareOptions {
+  /** Classes per answer (5). */
+  top?: number;
+  /** Images with more pixels are left to the slots (which refuse them). */
+  maxInputPixels?: number | undefined;
+  /** Ask AS-IS, then TO-BE, so that each model's timing is its own (evaluations); else both at once. */
+  oneSlotAtATime?: boolean;
+}
 
 /**
  * One image through both slots at once, and whether their top-1 answers agree. The image is
@@ -16,7 +25,8 @@ type SlotEndpoints = { asis: SlotEndpoint | null; tobe: SlotEndpoint | null };
  * whose model changed meanwhile (409), or an image this process cannot prepare, gets the image
  * itself, so the slot answers with its own verdict.
  */
-export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, top = 5, maxInputPixels?: number): Promise<CompareResult> {
+export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, options: CompareOptions = {}): Promise<CompareResult> {
+  const { top = 5, maxInputPixels, oneSlotAtATime = false } = options;
   const started = performance.now();
   const tensors = prepareTensors(image, endpoints, maxInputPixels);
   let prepareMs: number | null = null;
@@ -25,16 +35,15 @@ export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints
     try {
       const tensor = endpoint.input ? await tensors?.get(inputSpecKey(endpoint.input))?.catch(() => undefined) : undefined;
       if (tensor) prepareMs = Math.max(prepareMs ?? 0, Math.round((performance.now() - started) * 1000) / 1000);
-      let response: SlotAnswer | null = tensor ? await postTensorToSlot(endpoint, tensor.data, inputSpecKey(endpoint.input!), top) : null;
-      if (!response || (response.status === 409 && (response.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) {
-        response = await postImageToSlot(endpoint, image, 'application/octet-stream', top);
-      }
+      const response = await postTensorOrImage(endpoint, image, tensor ? { data: tensor.data, specKey: inputSpecKey(endpoint.input!) } : null, top);
       return response.status === 200 ? (response.body as PredictResponse) : { error: (response.body as ErrorBody).error };
     } catch (error) {
       return { error: { code: 'NOT_READY', message: `${title} did not answer (${describeError((error as Error).cause ?? error)}).` } };
     }
   };
-  const [asis, tobe] = await Promise.all([ask(endpoints.asis, 'AS-IS'), ask(endpoints.tobe, 'TO-BE')]);
+  const [asis, tobe] = oneSlotAtATime
+    ? [await ask(endpoints.asis, 'AS-IS'), await ask(endpoints.tobe, 'TO-BE')]
+    : await Promise.all([ask(endpoints.asis, 'AS-IS'), ask(endpoints.tobe, 'TO-BE')]);
   const agree = 'predictions' in asis && 'predictions' in tobe ? asis.predictions[0]?.label === tobe.predictions[0]?.label : null;
   return { asis, tobe, agree, prepareMs };
 }

@@ -10,7 +10,8 @@ import type { HostStatus, SlotAction } from '../../shared/host-api.js';
 import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { buildControlServer, type HostController } from '../control/control-server.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
-import { LiteCnnError, isErrnoError } from '../errors.js';
+import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
+import { readBundleFile } from '../model/bundle-file.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
@@ -77,6 +78,8 @@ export class Host extends EventEmitter implements HostController {
   readonly #slotToken = generateToken();
   readonly #startedAt = new Date();
   readonly evaluations: Evaluations;
+  /** Temporary slots serving a deploy candidate for the deploy gate, stopped with the host. */
+  readonly #candidates = new Set<SlotSupervisor>();
   #control: FastifyInstance | null = null;
   #controlUrl = '';
   #logger: Logger | null = null;
@@ -170,6 +173,8 @@ export class Host extends EventEmitter implements HostController {
   /** Stops the watcher, both slots and the control API. */
   async stop(): Promise<void> {
     this.#watcher?.stop();
+    await this.evaluations.stop();
+    await Promise.all([...this.#candidates].map((candidate) => candidate.stop()));
     await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].stop()));
     await this.#control?.close();
     await removeControlFile(this.dataDir);
@@ -205,7 +210,14 @@ export class Host extends EventEmitter implements HostController {
     if (options.force && !reason) {
       throw new LiteCnnError('BAD_REQUEST', 'A forced promote needs a reason (`litecnn promote --force --reason "..."`); it is kept in the history.', { httpStatus: 400 });
     }
-    const verdict = await this.promotionGate();
+    let verdict: GateVerdict | null;
+    try {
+      verdict = await this.promotionGate();
+    } catch (error) {
+      if (!options.force) throw error;
+      // A gate that cannot judge (its set gone, a slot down) may be overridden like a failing one.
+      return this.#releaseManager().promote({ ...(options.tag !== undefined ? { tag: options.tag } : {}), trigger: options.trigger, reason: `forced past a promotion gate that could not judge (${describeError(error)}): ${reason}` });
+    }
     if (verdict && !verdict.passed && !options.force) {
       throw new LiteCnnError('PROMOTION_GATE_FAILED', `The promotion gate failed on ${verdict.setDir} (evaluation ${verdict.evaluationId}): ${describeFailedChecks(verdict)}. Improve TO-BE, or promote anyway with a reason (\`litecnn promote --force --reason "..."\`).`, { httpStatus: 409 });
     }
@@ -290,7 +302,7 @@ export class Host extends EventEmitter implements HostController {
   /** One image through both slots side by side. */
   async compare(image: Uint8Array): Promise<CompareResult> {
     const [asis, tobe] = await Promise.all([this.slots.asis.status(), this.slots.tobe.status()]);
-    return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) }, 5, this.settings.maxInputPixels);
+    return compareOnSlots(image, { asis: slotEndpoint(asis, this.#slotToken), tobe: slotEndpoint(tobe, this.#slotToken) }, { maxInputPixels: this.settings.maxInputPixels });
   }
 
   /**
@@ -302,6 +314,7 @@ export class Host extends EventEmitter implements HostController {
     const { shadowPercent: percent, shadowKeepImages: keepImages } = this.settings;
     this.slots.asis.configureShadow({ percent, keepImages, target: tobe.state === 'ready' ? slotEndpoint(tobe, this.#slotToken) : null });
     if (percent > 0) this.slots.tobe.lowerPriority(SHADOW_TARGET_NICENESS);
+    else this.slots.tobe.forgetPriority();
   }
 
   /** An image shadow mode kept (setting shadowKeepImages), by the file name its sample names. */
@@ -312,7 +325,9 @@ export class Host extends EventEmitter implements HostController {
       throw missing;
     });
     const format = await sharp(bytes).metadata().then((m) => m.format, () => undefined);
-    return { bytes, contentType: format ? `image/${format}` : 'application/octet-stream' };
+    // Only raster formats a browser shows as an image; anything else (an SVG, say) is served as opaque bytes.
+    const raster = ['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'];
+    return { bytes, contentType: format && raster.includes(format) ? `image/${format}` : 'application/octet-stream' };
   }
 
   /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */
@@ -324,10 +339,13 @@ export class Host extends EventEmitter implements HostController {
   async #servingSlot(supervisor: SlotSupervisor, howToStart: string): Promise<EvalSlot> {
     const status = await supervisor.status();
     const endpoint = slotEndpoint(status, this.#slotToken);
-    if (!endpoint || !status.model) {
+    const model = status.model;
+    if (!endpoint || !model) {
       throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}${status.error ? `: ${status.error.message}` : ''}). Start it with ${howToStart} and try again.`, { httpStatus: 503 });
     }
-    return { endpoint, model: status.model };
+    // The labels recognise an evaluation set's class folders; the file is the one served unless a swap is under way.
+    const labels = await readBundleFile(status.bundleFile).then((bundle) => (bundle.manifest.onnx.sha256 === model.sha256 ? bundle.manifest.labels : undefined), () => undefined);
+    return { endpoint, model, ...(labels ? { labels } : {}) };
   }
 
   /**
@@ -346,6 +364,7 @@ export class Host extends EventEmitter implements HostController {
       ...slotProcessConfig(this.settings, 'tobe', this.dataDir, tokenSha256(this.#slotToken)),
       logName: 'candidate', host: '127.0.0.1', port: 0, tls: null, tokenSha256s: [], bundleFile: staged,
     }));
+    this.#candidates.add(candidate);
     try {
       await candidate.start();
       const slots = { asis: await this.#servingSlot(this.slots.asis, '`litecnn start asis`'), tobe: await this.#servingSlot(candidate, 'a valid candidate') };
@@ -358,8 +377,12 @@ export class Host extends EventEmitter implements HostController {
         throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's ${what} on ${summary.setDir} is ${score === null ? 'unknown' : `${(score * 100).toFixed(1)}%`}, below deployGateMinimum ${(minimum * 100).toFixed(1)}% (evaluation ${summary.id}); TO-BE keeps its model.`, { httpStatus: 409 });
       }
     } finally {
-      await candidate.stop();
-      await rm(staged, { force: true });
+      try {
+        await candidate.stop();
+      } finally {
+        this.#candidates.delete(candidate);
+        await rm(staged, { force: true });
+      }
     }
   }
 

@@ -33,6 +33,18 @@ export function postTensorToSlot(endpoint: SlotEndpoint, tensor: Float32Array, s
 }
 
 /**
+ * POSTs a prepared tensor when there is one, and the image itself when there is none or the
+ * slot's model no longer takes that tensor (409 TENSOR_SPEC_MISMATCH: it changed meanwhile).
+ */
+export async function postTensorOrImage(endpoint: SlotEndpoint, image: Uint8Array, tensor: { data: Float32Array; specKey: string } | null, top: number): Promise<SlotAnswer> {
+  if (tensor) {
+    const answer = await postTensorToSlot(endpoint, tensor.data, tensor.specKey, top);
+    if (!(answer.status === 409 && (answer.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) return answer;
+  }
+  return postImageToSlot(endpoint, image, 'application/octet-stream', top);
+}
+
+/**
  * POSTs a body to a slot's `/predict`. Over HTTPS the slot's certificate is pinned by its
  * fingerprint (a self-signed one included), so no CA is needed and no other server is trusted.
  */

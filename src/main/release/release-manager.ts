@@ -141,7 +141,7 @@ export class ReleaseManager extends EventEmitter {
    * TO-BE's bundle becomes AS-IS's, tagged (given, or the next minor version). Refused unless TO-BE
    * is ready, and, with a `gate` verdict, unless TO-BE still serves the model the gate judged.
    */
-  promote(options: { tag?: string; trigger: ReleaseTrigger; gate?: GateRecord }): Promise<HistoryEntry> {
+  promote(options: { tag?: string; trigger: ReleaseTrigger; gate?: GateRecord; reason?: string }): Promise<HistoryEntry> {
     return this.#exclusive(async () => {
       const tag = options.tag === undefined ? undefined : checkReleaseTag(options.tag);
       if (!this.#slots.isReady('tobe')) {
@@ -157,7 +157,7 @@ export class ReleaseManager extends EventEmitter {
         throw new LiteCnnError('PROMOTE_REFUSED', 'AS-IS already serves the same model as TO-BE; nothing to promote.', { httpStatus: 409 });
       }
       const releaseTag = tag ?? nextReleaseTag((await this.state.read()).lastTag);
-      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag, ...(options.gate ? { gate: options.gate } : {}) });
+      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag, ...(options.gate ? { gate: options.gate } : {}), ...(options.reason ? { reason: options.reason } : {}) });
     });
   }
 

@@ -91,7 +91,7 @@ export const SETTINGS_SCHEMA = {
   historyLimit: { type: 'integer', minimum: 1, maximum: 1000 },
   shadowPercent: { type: 'number', minimum: 0, maximum: 100 },
   shadowKeepImages: { type: 'boolean' },
-  promotionGateSet: { type: 'string', pattern: '^[^\\n\\r\\u0000]*$' },
+  promotionGateSet: { type: 'string', pattern: '^(/[^\\n\\r\\u0000]*)?$' },
   promotionGateMaxDrop: { type: 'number', minimum: 0, maximum: 1 },
   promotionGateMaxLatencyFactor: { type: 'number', minimum: 1, maximum: 1000 },
   deployGateMinimum: { type: 'number', minimum: 0, maximum: 1 },

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ErrorBody } from '../../shared/errors.js';
+import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { postImageToSlot, postTensorToSlot, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
+import { postTensorOrImage, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
 
 /** Where and how much AS-IS traffic is mirrored to TO-BE. */
 export interface ShadowConfig {
@@ -45,6 +45,9 @@ export class ShadowMirror {
   #inFlight = 0;
   readonly #waiting: { ticket: MirrorTicket; asis: PredictResponse }[] = [];
   #isIdle: () => boolean = () => true;
+  #targetSpecKey: string | null = null;
+  /** The two models the counts are about (sha256 of each); a promote or deploy starts them afresh. */
+  #pair: { asis: ModelSummary; tobe: ModelSummary; since: string } | null = null;
   readonly #counts: Record<ShadowOutcome, number> = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0 };
   readonly #onOutcome: (outcome: ShadowOutcome) => void;
 
@@ -56,18 +59,25 @@ export class ShadowMirror {
 
   configure(config: ShadowConfig): void {
     this.#config = config;
+    this.#targetSpecKey = config.target?.input ? inputSpecKey(config.target.input) : null;
+    if (!config.target) this.#dropWaiting();
   }
 
-  /** Whether this request is one of the sampled share (decided before AS-IS runs it, so it can keep its tensor). */
+  /**
+   * Whether this request is one of the sampled share (decided before AS-IS runs it, so it can keep
+   * its tensor). One that could not wait for its turn is dropped here, before anything is copied.
+   */
   sample(): boolean {
     const { percent, target } = this.#config;
-    return target !== null && percent > 0 && this.#random() * 100 < percent;
+    if (target === null || percent <= 0 || this.#random() * 100 >= percent) return false;
+    if (this.#waiting.length < MAX_MIRRORS_WAITING) return true;
+    this.#count('dropped');
+    return false;
   }
 
   /** The input spec of TO-BE's model as `inputSpecKey`, so AS-IS keeps its tensor when theirs is the same. */
   get targetSpecKey(): string | null {
-    const input = this.#config.target?.input;
-    return input ? inputSpecKey(input) : null;
+    return this.#targetSpecKey;
   }
 
   /** How to tell that AS-IS has no request in progress (its admission gate); until then mirrors wait. */
@@ -88,12 +98,15 @@ export class ShadowMirror {
   /** Sends the next waiting mirror if AS-IS is idle and none is in flight; call when an AS-IS request ends. */
   wake(): void {
     const target = this.#config.target;
+    if (!target) {
+      this.#dropWaiting();
+      return;
+    }
     if (this.#inFlight > 0 || this.#waiting.length === 0 || !this.#isIdle()) return;
     const { ticket, asis } = this.#waiting.shift()!;
-    if (!target) return;
     this.#inFlight++;
     this.#count('mirrored');
-    void this.#ask(target, ticket).then(
+    void postTensorOrImage(target, ticket.image, ticket.tensor, 1).then(
       (answer) => this.#compare(ticket, asis, answer),
       () => this.#count('failed'),
     ).finally(() => {
@@ -105,6 +118,7 @@ export class ShadowMirror {
   stats(): ShadowStats {
     const { mirrored, agreed, disagreed, failed, dropped } = this.#counts;
     return {
+      models: this.#pair,
       percent: this.#config.percent,
       keepImages: this.#config.keepImages,
       targetReady: this.#config.target !== null,
@@ -114,20 +128,14 @@ export class ShadowMirror {
     };
   }
 
-  async #ask(target: SlotEndpoint, ticket: MirrorTicket): Promise<SlotAnswer> {
-    if (ticket.tensor) {
-      const answer = await postTensorToSlot(target, ticket.tensor.data, ticket.tensor.specKey, 1);
-      if (!(answer.status === 409 && (answer.body as ErrorBody).error?.code === 'TENSOR_SPEC_MISMATCH')) return answer;
-    }
-    return postImageToSlot(target, ticket.image, 'application/octet-stream', 1);
-  }
-
   async #compare(ticket: MirrorTicket, asis: PredictResponse, answer: SlotAnswer): Promise<void> {
     if (answer.status !== 200) {
       this.#count('failed');
       return;
     }
-    const tobe = (answer.body as PredictResponse).predictions[0]!;
+    const tobeAnswer = answer.body as PredictResponse;
+    this.#startPair(asis.model, tobeAnswer.model);
+    const tobe = tobeAnswer.predictions[0]!;
     const mine = asis.predictions[0]!;
     if (tobe.label === mine.label) {
       this.#count('agreed');
@@ -159,10 +167,28 @@ export class ShadowMirror {
     }
   }
 
+  /** Starts the counts afresh when either model is not the one they are about. */
+  #startPair(asis: ModelSummary, tobe: ModelSummary): void {
+    if (this.#pair && this.#pair.asis.sha256 === asis.sha256 && this.#pair.tobe.sha256 === tobe.sha256) return;
+    const first = this.#pair === null;
+    this.#pair = { asis: summaryOf(asis), tobe: summaryOf(tobe), since: new Date().toISOString() };
+    if (first) return;
+    Object.assign(this.#counts, { mirrored: 1, agreed: 0, disagreed: 0, failed: 0, dropped: 0 });
+    this.#samples.length = 0;
+  }
+
+  #dropWaiting(): void {
+    for (const _ of this.#waiting.splice(0)) this.#count('dropped');
+  }
+
   #count(outcome: ShadowOutcome): void {
     this.#counts[outcome]++;
     this.#onOutcome(outcome);
   }
+}
+
+function summaryOf(model: ModelSummary): ModelSummary {
+  return { name: model.name, version: model.version, sha256: model.sha256 };
 }
 
 function top(prediction: Prediction): Prediction {

@@ -208,11 +208,16 @@ export class SlotSupervisor extends EventEmitter {
     if (this.#niceness > 0) child.send({ type: 'niceness', niceness: this.#niceness });
   }
 
-  /** Lowers the slot process's CPU priority (now if it runs, and at every start); it cannot be raised again. */
+  /** Lowers the slot process's CPU priority (now if it runs, and at every start); a running process cannot raise it again. */
   lowerPriority(niceness: number): void {
     if (niceness <= this.#niceness) return;
     this.#niceness = niceness;
     this.#process?.send({ type: 'niceness', niceness });
+  }
+
+  /** The next start runs at normal priority again (the running process keeps its own until then). */
+  forgetPriority(): void {
+    this.#niceness = 0;
   }
 
   /** Gives the slot shadow mode's settings (now if it runs, and at every start). */

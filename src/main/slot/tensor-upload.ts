@@ -23,7 +23,7 @@ export function uploadedTensor(body: unknown, sentSpecKey: string | string[] | u
   return { data: float32FromBytes(body, dims[1] * dims[2] * dims[3], dims), dims };
 }
 
-/** Raw little-endian float32 bytes as a Float32Array of its own (safe to move to another thread). */
+/** Raw little-endian float32 bytes as a Float32Array of its own (safe to move to another thread); NaN and infinities are refused. */
 export function float32FromBytes(body: unknown, count: number, dims: readonly number[]): Float32Array {
   if (!(body instanceof Uint8Array) || body.length !== count * 4) {
     const size = body instanceof Uint8Array ? body.length : 0;
@@ -31,5 +31,8 @@ export function float32FromBytes(body: unknown, count: number, dims: readonly nu
   }
   const data = new Float32Array(count);
   new Uint8Array(data.buffer).set(body);
+  for (let i = 0; i < count; i++) {
+    if (!Number.isFinite(data[i]!)) throw new LiteCnnError('BAD_REQUEST', `Tensor element ${i} is ${data[i]}; every element must be a finite number.`, { httpStatus: 400 });
+  }
   return data;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { EvalSummary } from '../../../shared/eval-api.js';
 import type { HostEvent } from '../../../shared/host-api.js';
 import { ControlClient } from '../../control/control-client.js';
@@ -59,7 +60,11 @@ async function runWithProgress(client: ControlClient, dir: string): Promise<Eval
   let bar: cliProgress.SingleBar | null = null;
   let id: string | null = null;
   let finish: (summary: EvalSummary) => void = () => undefined;
-  const finished = new Promise<EvalSummary>((resolve) => (finish = resolve));
+  let lost: (error: Error) => void = () => undefined;
+  const finished = new Promise<EvalSummary>((resolve, reject) => {
+    finish = resolve;
+    lost = reject;
+  });
   const early: EvalSummary[] = [];
   const unsubscribe = await client.subscribe((event: HostEvent) => {
     if (event.type === 'eval-progress' && event.data.id === id && bar) bar.update(event.data.done);
@@ -67,13 +72,13 @@ async function runWithProgress(client: ControlClient, dir: string): Promise<Eval
       if (event.data.id === id) finish(event.data);
       else early.push(event.data);
     }
-  });
+  }, () => lost(new LiteCnnError('HOST_NOT_RUNNING', `The host stopped during the evaluation${id ? ` (${id}); \`litecnn eval --show ${id}\` shows what it counted once the host runs again` : ''}.`)));
   const cancel = (): void => {
     if (id) void client.cancelEval(id).catch(() => undefined);
   };
   process.once('SIGINT', cancel);
   try {
-    const started = await client.startEval(dir);
+    const started = await client.startEval(resolve(dir));
     id = started.id;
     const already = early.find((summary) => summary.id === id);
     if (already) return already;

@@ -28,7 +28,7 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     .option('--json', 'print the raw answers as JSON')
     .action(async (image: string, options: { slot: string; top: number; json?: boolean }) => {
       const slots = options.slot === 'both' ? [...SLOT_IDS] : [parseSlotId(options.slot)];
-      const endpoints = await slotEndpoints(globals());
+      const endpoints = await slotEndpoints(await ControlClient.connect(dataDirOf(globals())));
       const answers = await Promise.all(slots.map(async (slot) => ({ slot, answer: await predictFile(requireEndpoint(endpoints, slot), image, options.top) })));
       if (options.json) return printJson(Object.fromEntries(answers.map(({ slot, answer }) => [slot, answer])));
       for (const { slot, answer } of answers) {
@@ -43,9 +43,11 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
     .option('--json', 'print the results as JSON')
     .action(async (paths: string[], options: { json?: boolean }) => {
       const images = await collectImages(paths);
-      const endpoints = await slotEndpoints(globals());
+      const client = await ControlClient.connect(dataDirOf(globals()));
+      const endpoints = await slotEndpoints(client);
+      const { maxInputPixels } = await client.settings();
       const results: ComparedImage[] = [];
-      for (const image of images) results.push(await compareImage(image, requireEndpoint(endpoints, 'asis'), requireEndpoint(endpoints, 'tobe')));
+      for (const image of images) results.push(await compareImage(image, requireEndpoint(endpoints, 'asis'), requireEndpoint(endpoints, 'tobe'), maxInputPixels));
       const decided = results.filter((r) => r.agree !== null);
       const agreed = decided.filter((r) => r.agree).length;
       const agreement = { images: results.length, compared: decided.length, agreed, rate: decided.length ? agreed / decided.length : null };
@@ -58,11 +60,11 @@ export function registerPredict(program: Command, globals: () => GlobalOptions):
 }
 
 /** One image through both slots, on the same path the dashboard's compare uses. */
-async function compareImage(image: string, asis: SlotEndpoint, tobe: SlotEndpoint): Promise<ComparedImage> {
+async function compareImage(image: string, asis: SlotEndpoint, tobe: SlotEndpoint, maxInputPixels: number): Promise<ComparedImage> {
   const bytes = await readFile(image).catch((error: Error) => {
     throw new LiteCnnError('NOT_AN_IMAGE', `Cannot read ${image}: ${error.message}`, { subject: image });
   });
-  return { image, ...(await compareOnSlots(bytes, { asis, tobe })) };
+  return { image, ...(await compareOnSlots(bytes, { asis, tobe }, { maxInputPixels })) };
 }
 
 function cell(answer: CompareResult['asis']): string {
@@ -88,8 +90,7 @@ async function collectImages(paths: string[]): Promise<string[]> {
 }
 
 /** The serving slots, reached with the host's own token and pinned certificates. */
-async function slotEndpoints(options: GlobalOptions): Promise<Partial<Record<SlotId, SlotEndpoint>>> {
-  const client = await ControlClient.connect(dataDirOf(options));
+async function slotEndpoints(client: ControlClient): Promise<Partial<Record<SlotId, SlotEndpoint>>> {
   const status = await client.status();
   return Object.fromEntries(status.slots.flatMap((slot) => {
     const endpoint = slotEndpoint(slot, client.slotToken);

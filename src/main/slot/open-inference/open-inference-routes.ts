@@ -5,6 +5,7 @@ import { errorReply } from '../../http/error-replies.js';
 import type { Classifier } from '../../inference/classify.js';
 import { inputDims } from '../../inference/preprocess.js';
 import { PRODUCT_VERSION } from '../../product.js';
+import { tritonModelName } from '../../model/model-names.js';
 import type { AdmissionGate } from '../admission-gate.js';
 import type { ServedModel } from '../served-model.js';
 import type { UploadBuffers } from '../upload-buffers.js';
@@ -27,7 +28,8 @@ type ModelParams = { name: string; version?: string };
 /**
  * The Open Inference Protocol (KServe V2, as Triton and KServe speak it) beside the native API:
  * health, model metadata and readiness, and `infer` with JSON tensors or the binary tensor data
- * extension. The model is reached by its manifest name or by the slot's id (`asis`, `tobe`).
+ * extension. The model is reached by its manifest name, the name `litecnn export` gives it, or the
+ * slot's id (`asis`, `tobe`).
  * Errors are `{ "error": "message" }`, as the protocol specifies.
  */
 export async function openInferenceRoutes(app: FastifyInstance, options: OpenInferenceOptions): Promise<void> {
@@ -96,7 +98,7 @@ function servedModel(model: ServedModel, slot: SlotId, params: ModelParams): Cla
 
 function checkModel(session: Classifier, slot: SlotId, { name, version }: ModelParams): void {
   const { manifest } = session;
-  if (name !== manifest.name && name !== slot) {
+  if (name !== manifest.name && name !== tritonModelName(manifest.name) && name !== slot) {
     throw new LiteCnnError('NOT_FOUND', `No model "${name}" here: the ${SLOT_TITLES[slot]} slot serves "${manifest.name}" (or call it "${slot}").`, { httpStatus: 404 });
   }
   if (version !== undefined && version !== manifest.version) {
