@@ -31,7 +31,7 @@ import { slotProcessConfig } from './slot-process-config.js';
 import { checkSlotExposure } from '../security/slot-exposure.js';
 import { generateToken, tokenSha256 } from '../security/tokens.js';
 import { logComponent, parseLogLine, recentLogLines } from '../logging/log-reader.js';
-import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
+import type { DeployResult, GateRecord, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseProgress, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import { DeployWatcher } from '../deploy/deploy-watcher.js';
 import { checkGpuServer, confirmHostKey, presentedHostKey } from '../gpu/gpu-check.js';
 import { environmentPassphrase, type KeyPassphraseSource } from '../gpu/key-passphrase.js';
@@ -210,20 +210,28 @@ export class Host extends EventEmitter implements HostController {
     if (options.force && !reason) {
       throw new LiteCnnError('BAD_REQUEST', 'A forced promote needs a reason (`litecnn promote --force --reason "..."`); it is kept in the history.', { httpStatus: 400 });
     }
+    return this.#releaseManager().promote({
+      ...(options.tag !== undefined ? { tag: options.tag } : {}),
+      trigger: options.trigger,
+      judge: () => this.#judgePromotion(options.force === true, reason),
+    });
+  }
+
+  /** The gate's record for a promote, or why a failing (or unjudgeable) gate was overridden; throws when it blocks. */
+  async #judgePromotion(force: boolean, reason: string): Promise<{ gate?: GateRecord; reason?: string }> {
     let verdict: GateVerdict | null;
     try {
       verdict = await this.promotionGate();
     } catch (error) {
-      if (!options.force) throw error;
+      if (!force) throw error;
       // A gate that cannot judge (its set gone, a slot down) may be overridden like a failing one.
-      return this.#releaseManager().promote({ ...(options.tag !== undefined ? { tag: options.tag } : {}), trigger: options.trigger, reason: `forced past a promotion gate that could not judge (${describeError(error)}): ${reason}` });
+      return { reason: `forced past a promotion gate that could not judge (${describeError(error)}): ${reason}` };
     }
-    if (verdict && !verdict.passed && !options.force) {
+    if (!verdict) return {};
+    if (!verdict.passed && !force) {
       throw new LiteCnnError('PROMOTION_GATE_FAILED', `The promotion gate failed on ${verdict.setDir} (evaluation ${verdict.evaluationId}): ${describeFailedChecks(verdict)}. Improve TO-BE, or promote anyway with a reason (\`litecnn promote --force --reason "..."\`).`, { httpStatus: 409 });
     }
-    const forced = verdict !== null && !verdict.passed;
-    const gate = verdict ? { ...verdict, forced, ...(forced ? { forcedReason: reason } : {}) } : undefined;
-    return this.#releaseManager().promote({ ...(options.tag !== undefined ? { tag: options.tag } : {}), trigger: options.trigger, ...(gate ? { gate } : {}) });
+    return { gate: { ...verdict, forced: !verdict.passed, ...(!verdict.passed ? { forcedReason: reason } : {}) } };
   }
 
   /** The promotion gate's verdict on the models the slots serve now; null when no gate is set (promotionGateSet). */

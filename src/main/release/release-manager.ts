@@ -141,7 +141,7 @@ export class ReleaseManager extends EventEmitter {
    * TO-BE's bundle becomes AS-IS's, tagged (given, or the next minor version). Refused unless TO-BE
    * is ready, and, with a `gate` verdict, unless TO-BE still serves the model the gate judged.
    */
-  promote(options: { tag?: string; trigger: ReleaseTrigger; gate?: GateRecord; reason?: string }): Promise<HistoryEntry> {
+  promote(options: { tag?: string; trigger: ReleaseTrigger; judge?: () => Promise<{ gate?: GateRecord; reason?: string }> }): Promise<HistoryEntry> {
     return this.#exclusive(async () => {
       const tag = options.tag === undefined ? undefined : checkReleaseTag(options.tag);
       if (!this.#slots.isReady('tobe')) {
@@ -149,15 +149,17 @@ export class ReleaseManager extends EventEmitter {
       }
       const bytes = await readWholeFile(slotBundleFile(this.#dataDir, 'tobe'));
       const { manifest } = decodeBundle(bytes, slotBundleFile(this.#dataDir, 'tobe'));
-      if (options.gate && options.gate.tobe.sha256 !== manifest.onnx.sha256) {
-        throw new LiteCnnError('PROMOTE_REFUSED', `TO-BE changed (now ${manifest.version}) after the promotion gate judged ${options.gate.tobe.version}; promote again to judge the model it serves now.`, { httpStatus: 409 });
+      // Judged here, inside the queue: no deploy can replace TO-BE between the verdict and the install.
+      const { gate, reason } = options.judge ? await options.judge() : {};
+      if (gate && gate.tobe.sha256 !== manifest.onnx.sha256) {
+        throw new LiteCnnError('PROMOTE_REFUSED', `The promotion gate judged TO-BE ${gate.tobe.version}, but its bundle file holds ${manifest.version}; promote again.`, { httpStatus: 409 });
       }
       const asis = await this.#currentRef('asis');
       if (asis?.bundleSha256 === sha256Hex(bytes)) {
         throw new LiteCnnError('PROMOTE_REFUSED', 'AS-IS already serves the same model as TO-BE; nothing to promote.', { httpStatus: 409 });
       }
       const releaseTag = tag ?? nextReleaseTag((await this.state.read()).lastTag);
-      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag, ...(options.gate ? { gate: options.gate } : {}), ...(options.reason ? { reason: options.reason } : {}) });
+      return this.#install('asis', bytes, { action: 'promote', trigger: options.trigger, tag: releaseTag, ...(gate ? { gate } : {}), ...(reason ? { reason } : {}) });
     });
   }
 

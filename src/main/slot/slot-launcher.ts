@@ -33,7 +33,8 @@ export const forkSlotLauncher: SlotProcessLauncher = {
         return child.pid;
       },
       send: (message) => {
-        if (child.connected) child.send(message);
+        // A process that is ending may close its channel under a send; its exit is handled, so the write error is not.
+        if (child.connected) child.send(message, () => undefined);
       },
       onMessage: (listener) => child.on('message', (message) => listener(message as SlotToHostMessage)),
       onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
