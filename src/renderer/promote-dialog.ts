@@ -1,7 +1,7 @@
 import type { GateCheck, GateVerdict } from '../shared/release-api.js';
 import { errorText } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { formatMs, formatPercent, formatTime } from './format.js';
+import { formatGateFigure, formatTime } from './format.js';
 import { t, type MessageKey } from './i18n.js';
 
 /** What the person decided: promote (past a failing gate only with a reason), or nothing. */
@@ -72,8 +72,8 @@ function evidence(verdict: GateVerdict): HTMLElement {
         h('th', { scope: 'col' }, t('gateResult')))),
       h('tbody', {}, ...verdict.checks.map((check) => h('tr', { 'data-check': check.name },
         h('th', { scope: 'row' }, t(`gateCheck_${check.name}` as MessageKey)),
-        h('td', { class: 'num', 'data-testid': 'gate-asis' }, figure(check, check.asis)),
-        h('td', { class: 'num', 'data-testid': 'gate-tobe' }, figure(check, check.tobe)),
+        h('td', { class: 'num', 'data-testid': 'gate-asis' }, formatGateFigure(check, check.asis)),
+        h('td', { class: 'num', 'data-testid': 'gate-tobe' }, formatGateFigure(check, check.tobe)),
         h('td', { 'data-testid': 'gate-limit' }, check.limit),
         h('td', { class: check.passed ? 'ok' : 'error', 'data-testid': 'gate-passed' }, check.passed ? t('gatePass') : t('gateFail')),
       ))),
@@ -85,10 +85,3 @@ function evidence(verdict: GateVerdict): HTMLElement {
   );
 }
 
-/** A check's figure as it reads: a rate as a percentage, a latency in ms, failures as a count. */
-function figure(check: GateCheck, value: number | null): string {
-  if (value === null) return '-';
-  if (check.name === 'latency') return formatMs(value);
-  if (check.name === 'failures') return String(value);
-  return formatPercent(value);
-}

@@ -1,8 +1,7 @@
 import type { EvalModelStats, EvalSummary } from '../../shared/eval-api.js';
 import { formatTable } from './format.js';
 
-const percent = (rate: number | null): string => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
-const ms = (value: number | null): string => (value === null ? '-' : value.toFixed(1));
+import { formatMs as ms, formatPercent as percent } from '../../shared/format.js';
 
 /** An evaluation as the CLI prints it: the two models side by side, agreement and where the files are. */
 export function formatEvalSummary(summary: EvalSummary, files: { report: string; csv: string }): string {
@@ -12,8 +11,8 @@ export function formatEvalSummary(summary: EvalSummary, files: { report: string;
     ['model', model(summary.asis), model(summary.tobe)],
     ...(summary.labelled > 0 ? [['top-1', percent(summary.asis.top1Accuracy), percent(summary.tobe.top1Accuracy)], ['top-5', percent(summary.asis.top5Accuracy), percent(summary.tobe.top5Accuracy)]] : []),
     ['failed', String(summary.asis.failed), String(summary.tobe.failed)],
-    ['p50 ms', ms(summary.asis.latency.p50Ms), ms(summary.tobe.latency.p50Ms)],
-    ['p99 ms', ms(summary.asis.latency.p99Ms), ms(summary.tobe.latency.p99Ms)],
+    ['p50', ms(summary.asis.latency.p50Ms), ms(summary.tobe.latency.p50Ms)],
+    ['p99', ms(summary.asis.latency.p99Ms), ms(summary.tobe.latency.p99Ms)],
   ];
   const { agreement } = summary;
   return [

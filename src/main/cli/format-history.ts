@@ -1,5 +1,6 @@
 import type { GateRecord, GateVerdict, HistoryEntry } from '../../shared/release-api.js';
 import { SLOT_TITLES } from '../../shared/slot-api.js';
+import { formatGateFigure } from '../../shared/format.js';
 import { formatTable } from './format.js';
 
 /** One history entry as a sentence: what happened to which slot, and how it ended. */
@@ -34,8 +35,7 @@ export function formatHistory(entries: HistoryEntry[]): string {
 /** The promotion gate's verdict: each check with both models' figures, and whether it was forced. */
 export function formatGateVerdict(verdict: GateVerdict | GateRecord | null): string {
   if (!verdict) return 'No promotion gate is set (setting promotionGateSet); promote is not gated.';
-  const figure = (name: string, value: number | null): string => (value === null ? '-' : name === 'latency' ? `${value.toFixed(1)} ms` : name === 'failures' ? String(value) : `${(value * 100).toFixed(1)}%`);
-  const rows = [['CHECK', 'AS-IS', 'TO-BE', 'NEEDS', ''], ...verdict.checks.map((c) => [c.name, figure(c.name, c.asis), figure(c.name, c.tobe), c.limit, c.passed ? 'pass' : 'FAIL'])];
+  const rows = [['CHECK', 'AS-IS', 'TO-BE', 'NEEDS', ''], ...verdict.checks.map((c) => [c.name, formatGateFigure(c, c.asis), formatGateFigure(c, c.tobe), c.limit, c.passed ? 'pass' : 'FAIL'])];
   const forced = 'forced' in verdict && verdict.forced ? `\nforced past the failing gate: ${verdict.forcedReason ?? ''}` : '';
   return `promotion gate on ${verdict.setDir} (evaluation ${verdict.evaluationId}, ${verdict.tobe.version} vs ${verdict.asis.version}): ${verdict.passed ? 'PASSED' : 'FAILED'}\n${formatTable(rows)}${forced}`;
 }

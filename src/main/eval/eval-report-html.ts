@@ -2,7 +2,8 @@ import type { EvalDisagreement, EvalModelStats, EvalSummary } from '../../shared
 import { formatDuration } from '../../shared/format.js';
 import type { Prediction } from '../../shared/slot-api.js';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../product.js';
-import { classAccuracyChart, formatMs, formatPercent, latencyHistogram, Markup, markup, SERIES } from './svg-charts.js';
+import { classAccuracyChart, latencyHistogram, Markup, markup, SERIES } from './svg-charts.js';
+import { formatMs, formatPercent } from '../../shared/format.js';
 
 /**
  * The report of one evaluation as one self-contained HTML file: inline CSS, inline SVG charts and

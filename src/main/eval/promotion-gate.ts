@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { EvalSummary } from '../../shared/eval-api.js';
+import { formatGateFigure, formatPercent } from '../../shared/format.js';
 import type { GateCheck, GateVerdict } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Settings } from '../settings/settings-schema.js';
@@ -9,7 +10,6 @@ import type { Evaluations } from './evaluations.js';
 
 type GateLimits = Pick<Settings, 'promotionGateMaxDrop' | 'promotionGateMaxLatencyFactor'>;
 
-const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
 
 /**
  * The promotion gate's verdict on an evaluation of AS-IS and TO-BE: TO-BE's top-1 accuracy may be
@@ -22,11 +22,11 @@ export function judgePromotion(summary: EvalSummary, limits: GateLimits): GateVe
   const checks: GateCheck[] = [];
   if (summary.labelled > 0 && asis.top1Accuracy !== null && tobe.top1Accuracy !== null) {
     const floor = asis.top1Accuracy - limits.promotionGateMaxDrop;
-    checks.push({ name: 'accuracy', passed: tobe.top1Accuracy >= floor - 1e-12, asis: asis.top1Accuracy, tobe: tobe.top1Accuracy, limit: `top-1 accuracy at least ${percent(Math.max(0, floor))} (AS-IS's ${percent(asis.top1Accuracy)} less ${percent(limits.promotionGateMaxDrop)})` });
+    checks.push({ name: 'accuracy', passed: tobe.top1Accuracy >= floor - 1e-12, asis: asis.top1Accuracy, tobe: tobe.top1Accuracy, limit: `top-1 accuracy at least ${formatPercent(Math.max(0, floor))} (AS-IS's ${formatPercent(asis.top1Accuracy)} less ${formatPercent(limits.promotionGateMaxDrop)})` });
   } else {
     const floor = 1 - limits.promotionGateMaxDrop;
     const rate = summary.agreement.rate;
-    checks.push({ name: 'agreement', passed: rate !== null && rate >= floor - 1e-12, asis: null, tobe: rate, limit: `agreement with AS-IS at least ${percent(floor)} (the set has no labels)` });
+    checks.push({ name: 'agreement', passed: rate !== null && rate >= floor - 1e-12, asis: null, tobe: rate, limit: `agreement with AS-IS at least ${formatPercent(floor)} (the set has no labels)` });
   }
   const [asisP99, tobeP99] = [asis.latency.p99Ms, tobe.latency.p99Ms];
   checks.push({
@@ -51,8 +51,7 @@ export function judgePromotion(summary: EvalSummary, limits: GateLimits): GateVe
 /** The failing checks of a verdict, in one sentence. */
 export function describeFailedChecks(verdict: GateVerdict): string {
   return verdict.checks.filter((check) => !check.passed).map((check) => {
-    const figure = (value: number | null): string => (value === null ? '-' : check.name === 'latency' ? `${value.toFixed(1)} ms` : check.name === 'failures' ? String(value) : percent(value));
-    return `${check.name}: TO-BE ${figure(check.tobe)}${check.asis !== null ? ` vs AS-IS ${figure(check.asis)}` : ''}, needs ${check.limit}`;
+    return `${check.name}: TO-BE ${formatGateFigure(check, check.tobe)}${check.asis !== null ? ` vs AS-IS ${formatGateFigure(check, check.asis)}` : ''}, needs ${check.limit}`;
   }).join('; ');
 }
 

@@ -1,4 +1,5 @@
 import type { EvalClassStats, LatencySummary } from '../../shared/eval-api.js';
+import { formatMs, formatPercent } from '../../shared/format.js';
 
 /** Text that is already markup (HTML or SVG) and goes into a `markup` template as it is. */
 export class Markup {
@@ -45,16 +46,6 @@ export const SERIES = {
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="12" fill="#333"';
 
-/** `73.4%`; `-` when unknown. */
-export function formatPercent(rate: number | null): string {
-  return rate === null || !Number.isFinite(rate) ? '-' : `${(rate * 100).toFixed(1)}%`;
-}
-
-/** `12.3 ms`, `0.42 ms`; `-` when unknown. */
-export function formatMs(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '-';
-  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
-}
 
 function shorten(text: string, max: number): string {
   const chars = [...text];
