@@ -17,6 +17,8 @@ export interface LatencySummary {
 export interface EvalModelStats {
   slot: SlotId;
   model: ModelSummary;
+  /** SHA-256 of the whole bundle served (model, preprocessing and labels), when the host could read it. */
+  bundleSha256: string | null;
   /** Images the model answered. */
   answered: number;
   /** Images the model failed on (with an error). */
@@ -83,6 +85,8 @@ export interface EvalSummary {
   decodeP50Ms: number | null;
   /** Subfolders that name no label of either model: their images count as unlabelled. */
   unknownClasses: string[];
+  /** SHA-256 over the set's image files (path, size, modification time) when the evaluation began. */
+  setFingerprint: string;
 }
 
 /** How many disagreements an evaluation keeps in its summary (all of them are in results.csv). */

@@ -87,7 +87,8 @@ test('through the control API, the app stores the passphrase of an encrypted key
     await page.goto(`${new URL(host.dashboardUrl).origin}/#preferences`);
     await page.locator('#pref-gpu-passphrase').fill('open sesame');
     await page.getByRole('button', { name: 'Keep' }).click();
-    await page.getByTestId('passphrase-message').filter({ hasText: 'A passphrase is stored' }).waitFor();
+    // The note said "stored" already (the wrong one); it turns 'ok' only once this save has answered.
+    await page.locator('[data-testid="passphrase-message"].ok').filter({ hasText: 'A passphrase is stored' }).waitFor();
     assert.equal(await page.locator('#pref-gpu-passphrase').inputValue(), '', 'the field is cleared');
     assert.deepEqual(errors, []);
     const reached = await api('GET', '/api/gpu');

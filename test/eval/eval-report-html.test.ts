@@ -29,6 +29,7 @@ function modelStats(slot: SlotId, name: string, version: string, top1: number, t
   return {
     slot,
     model: { name, version, sha256: `${slot === 'asis' ? 'a1b2c3d4e5f6' : '0f9e8d7c6b5a'}${'0'.repeat(52)}` },
+    bundleSha256: null,
     answered: 99,
     failed: 1,
     top1Correct: top1,
@@ -75,6 +76,7 @@ function sampleSummary(): EvalSummary {
     disagreementsTotal: 9,
     decodeP50Ms: 2.5,
     unknownClasses: [],
+    setFingerprint: 'f',
   };
 }
 

@@ -25,12 +25,12 @@ async function unlabelledSet(): Promise<string> {
 function summary(overrides: { labelled?: number; asisTop1?: number | null; tobeTop1?: number | null; agreement?: number | null; asisP99?: number; tobeP99?: number; asisFailed?: number; tobeFailed?: number }): EvalSummary {
   const latency = (p99: number) => ({ count: 10, meanMs: p99 / 2, p50Ms: p99 / 2, p90Ms: p99, p99Ms: p99, maxMs: p99, buckets: [] });
   const model = (version: string) => ({ name: 'm', version, sha256: version.repeat(64).slice(0, 64) });
-  const stats = (slot: 'asis' | 'tobe', top1: number | null, p99: number, failed: number) => ({ slot, model: model(slot === 'asis' ? 'a' : 'b'), answered: 10, failed, top1Correct: 0, top5Correct: 0, top1Accuracy: top1, top5Accuracy: top1, latency: latency(p99) });
+  const stats = (slot: 'asis' | 'tobe', top1: number | null, p99: number, failed: number) => ({ slot, model: model(slot === 'asis' ? 'a' : 'b'), bundleSha256: null, answered: 10, failed, top1Correct: 0, top5Correct: 0, top1Accuracy: top1, top5Accuracy: top1, latency: latency(p99) });
   return {
     id: 'e', setDir: '/set', setName: 'set', state: 'done', error: null, startedAt: '', finishedAt: 'now', images: 10, labelled: overrides.labelled ?? 10, unreadable: 0,
     asis: stats('asis', overrides.asisTop1 ?? 0.8, overrides.asisP99 ?? 10, overrides.asisFailed ?? 0),
     tobe: stats('tobe', overrides.tobeTop1 ?? 0.8, overrides.tobeP99 ?? 10, overrides.tobeFailed ?? 0),
-    agreement: { compared: 10, agreed: 9, rate: overrides.agreement ?? 0.9 }, classes: [], disagreements: [], disagreementsTotal: 1, decodeP50Ms: 1, unknownClasses: [],
+    agreement: { compared: 10, agreed: 9, rate: overrides.agreement ?? 0.9 }, classes: [], disagreements: [], disagreementsTotal: 1, decodeP50Ms: 1, unknownClasses: [], setFingerprint: 'f',
   };
 }
 
@@ -84,6 +84,12 @@ test('a failing gate blocks promote; forced with a reason it promotes, and the v
   const history = await host.history();
   assert.equal(history[0]!.gate?.forcedReason, entry.gate?.forcedReason);
 
+  const again = (await host.promotionGate())!;
+  assert.notEqual(again.evaluationId, verdict.evaluationId, 'after the promote the models differ: a new evaluation');
+  await symlink(fixtureImage('cat-calico-with-bottle.jpg'), join(set, 'added.jpg'));
+  const changedSet = (await host.promotionGate())!;
+  assert.notEqual(changedSet.evaluationId, again.evaluationId, 'a set with another file is evaluated again');
+  assert.equal((await host.promotionGate())!.evaluationId, changedSet.evaluationId, 'and the same set and models reuse it');
   const after = (await host.promotionGate())!;
   assert.equal(after.passed, true, 'AS-IS now serves what TO-BE serves: they agree on every image');
   assert.notEqual(after.evaluationId, verdict.evaluationId, 'new models, new evaluation');

@@ -38,6 +38,7 @@ class ModelTally {
     return {
       slot: this.slot,
       model: this.model,
+      bundleSha256: null,
       answered: this.answered,
       failed: this.failed,
       top1Correct: this.top1Correct,
@@ -120,6 +121,7 @@ export class EvalTally {
       disagreementsTotal: this.#disagreementsTotal,
       decodeP50Ms: this.#decode.summary().p50Ms,
       unknownClasses: [],
+      setFingerprint: '',
     };
   }
 }

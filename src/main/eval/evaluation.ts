@@ -1,4 +1,5 @@
 import type { WriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
@@ -21,13 +22,14 @@ import { EvalTally, type EvalMeta } from './eval-tally.js';
 import { walkImages, type SetImage } from './image-walk.js';
 
 /** A serving slot as an evaluation sees it: where to send images, which model must answer, and its labels (to recognise class folders). */
-export type EvalSlot = { endpoint: SlotEndpoint; model: ModelSummary; labels?: readonly ModelLabel[] };
+export type EvalSlot = { endpoint: SlotEndpoint; model: ModelSummary; labels?: readonly ModelLabel[]; bundleSha256?: string };
 
 export interface EvaluationOptions {
   id: string;
   /** The set as `checkEvalSet` found it. */
   setDir: string;
   images: number;
+  setFingerprint: string;
   store: EvalStore;
   slots: Record<SlotId, EvalSlot>;
   maxInputPixels?: number;
@@ -44,8 +46,8 @@ const IN_FLIGHT = 1;
 const PROGRESS_EVERY_MS = 250;
 const THUMBNAIL_SIDE = 160;
 
-/** Checks that `dir` is a folder with at least one image; returns its absolute path and image count. */
-export async function checkEvalSet(dir: string): Promise<{ setDir: string; images: number }> {
+/** Checks that `dir` is a folder with at least one image; returns its absolute path, image count and fingerprint (see EvalSummary.setFingerprint). */
+export async function checkEvalSet(dir: string): Promise<{ setDir: string; images: number; fingerprint: string }> {
   if (!isAbsolute(dir)) {
     throw new LiteCnnError('EVAL_SET_INVALID', `"${dir}" is a relative path; give the folder's full path (e.g. /Users/me/photos/breeds): the host does not know which folder it would be relative to.`, { subject: dir, httpStatus: 400 });
   }
@@ -53,16 +55,18 @@ export async function checkEvalSet(dir: string): Promise<{ setDir: string; image
   const info = await stat(setDir).catch(() => null);
   if (!info?.isDirectory()) throw new LiteCnnError('EVAL_SET_INVALID', `${setDir} is not a folder. Give a folder of images, optionally in one subfolder per class.`, { subject: setDir, httpStatus: 400 });
   let images = 0;
+  const fingerprint = createHash('sha256');
   try {
     for await (const image of walkImages(setDir)) {
-      void image;
+      const file = await stat(image.path).catch(() => null);
+      fingerprint.update(`${image.file}\0${file?.size ?? -1}\0${file?.mtimeMs ?? -1}\n`);
       images++;
     }
   } catch (error) {
     throw new LiteCnnError('EVAL_SET_INVALID', `${setDir} cannot be read (${describeError(error)}). Check its permissions.`, { subject: setDir, httpStatus: 400, cause: error });
   }
   if (images === 0) throw new LiteCnnError('EVAL_SET_INVALID', `${setDir} has no images (${[...IMAGE_EXTENSIONS].join(' ')}), directly or in class subfolders.`, { subject: setDir, httpStatus: 400 });
-  return { setDir, images };
+  return { setDir, images, fingerprint: fingerprint.digest('hex') };
 }
 
 /**
@@ -119,7 +123,13 @@ export async function runEvaluation(options: EvaluationOptions): Promise<EvalSum
   progress(true);
   const state = failure !== null ? 'failed' : options.signal?.aborted ? 'cancelled' : 'done';
   let summary = tally.summary({ ...meta, state, error: failure ?? (state === 'cancelled' ? 'Cancelled.' : null), finishedAt: new Date().toISOString() });
-  summary = { ...summary, unknownClasses: classes.unknown() };
+  summary = {
+    ...summary,
+    unknownClasses: classes.unknown(),
+    setFingerprint: options.setFingerprint,
+    asis: { ...summary.asis, bundleSha256: slots.asis.bundleSha256 ?? null },
+    tobe: { ...summary.tobe, bundleSha256: slots.tobe.bundleSha256 ?? null },
+  };
   if (stored) {
     const files = stored.files;
     const written = await Promise.allSettled([

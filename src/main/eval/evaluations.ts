@@ -102,9 +102,10 @@ export class Evaluations extends EventEmitter {
     this.#starting = true;
     let setDir: string;
     let images: number;
+    let fingerprint: string;
     let slots: Record<SlotId, EvalSlot>;
     try {
-      ({ setDir, images } = await checkEvalSet(dir));
+      ({ setDir, images, fingerprint } = await checkEvalSet(dir));
       slots = slotsToUse ?? (await this.#options.slots());
     } finally {
       this.#starting = false;
@@ -115,6 +116,7 @@ export class Evaluations extends EventEmitter {
       id,
       setDir,
       images,
+      setFingerprint: fingerprint,
       store: this.store,
       slots,
       maxInputPixels: this.#options.maxInputPixels(),

@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import type { EvalSummary } from '../../shared/eval-api.js';
 import { formatGateFigure, formatPercent } from '../../shared/format.js';
 import type { GateCheck, GateVerdict } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { LiteCnnError } from '../errors.js';
-import type { EvalSlot } from './evaluation.js';
+import { checkEvalSet, type EvalSlot } from './evaluation.js';
 import type { Evaluations } from './evaluations.js';
 
 type GateLimits = Pick<Settings, 'promotionGateMaxDrop' | 'promotionGateMaxLatencyFactor'>;
@@ -56,13 +55,15 @@ export function describeFailedChecks(verdict: GateVerdict): string {
 }
 
 /**
- * The evaluation the gate judges: the newest finished one of the gate's set with exactly the two
- * models the slots serve now, or (when there is none) a new one, run now.
+ * The evaluation the gate judges: the newest finished one of the gate's set as it is now (same
+ * files) with exactly the two bundles the slots serve now (model, preprocessing and labels), or
+ * (when there is none) a new one, run now.
  */
 export async function gateEvaluation(evaluations: Evaluations, setDir: string, slots: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
-  const wanted = resolve(setDir);
-  const stored = (await evaluations.list()).find((summary) => summary.state === 'done' && summary.setDir === wanted
-    && summary.asis.model.sha256 === slots.asis.model.sha256 && summary.tobe.model.sha256 === slots.tobe.model.sha256);
+  const { setDir: wanted, fingerprint } = await checkEvalSet(setDir);
+  const sameBundle = (stats: EvalSummary['asis'], slot: EvalSlot): boolean => stats.model.sha256 === slot.model.sha256 && (stats.bundleSha256 ?? null) === (slot.bundleSha256 ?? null);
+  const stored = (await evaluations.list()).find((summary) => summary.state === 'done' && summary.setDir === wanted && summary.setFingerprint === fingerprint
+    && sameBundle(summary.asis, slots.asis) && sameBundle(summary.tobe, slots.tobe));
   const summary = stored ?? (await evaluations.run(wanted, slots));
   if (summary.state !== 'done') {
     throw new LiteCnnError('PROMOTION_GATE_FAILED', `The gate's evaluation of ${wanted} did not finish (${summary.state}: ${summary.error ?? 'no reason given'}); fix that or run \`litecnn eval ${wanted}\`.`, { httpStatus: 409 });

@@ -11,7 +11,8 @@ import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { buildControlServer, type HostController } from '../control/control-server.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
-import { readBundleFile } from '../model/bundle-file.js';
+import { decodeBundle, sha256Hex } from '../model/bundle-format.js';
+import { readWholeFile } from '../fs/read-whole-file.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
@@ -352,8 +353,11 @@ export class Host extends EventEmitter implements HostController {
       throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}${status.error ? `: ${status.error.message}` : ''}). Start it with ${howToStart} and try again.`, { httpStatus: 503 });
     }
     // The labels recognise an evaluation set's class folders; the file is the one served unless a swap is under way.
-    const labels = await readBundleFile(status.bundleFile).then((bundle) => (bundle.manifest.onnx.sha256 === model.sha256 ? bundle.manifest.labels : undefined), () => undefined);
-    return { endpoint, model, ...(labels ? { labels } : {}) };
+    const served = await readWholeFile(status.bundleFile).then((bytes) => {
+      const { manifest } = decodeBundle(bytes, status.bundleFile);
+      return manifest.onnx.sha256 === model.sha256 ? { labels: manifest.labels, bundleSha256: sha256Hex(bytes) } : {};
+    }, () => ({}));
+    return { endpoint, model, ...served };
   }
 
   /**
