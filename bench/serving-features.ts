@@ -27,7 +27,7 @@ import { MAX_MIRRORS_WAITING } from '../src/main/slot/shadow-mirror.js';
  */
 const PLAN = {
   compareWarmUp: 3,
-  compareRounds: 25,
+  compareRounds: 30,
   shadowBlocks: 4,
   shadowBlockSeconds: 6,
   evalImages: 10_000,
@@ -56,22 +56,29 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** Compare vs. two /predict calls, interleaved round by round so drift hits all three alike. */
+/**
+ * Compare vs. two /predict calls, interleaved round by round and in a rotating order, so that drift
+ * and the garbage one method leaves in the slots (a 12 MP upload) fall on all three alike.
+ */
 async function measureCompare(bench: BenchHost, pair: string, image: BenchImage): Promise<CompareCase> {
   const reach = await endpoints(bench);
   const predict = (slot: SlotId) => postImageToSlot(reach[slot], image.bytes, 'image/jpeg', 5);
-  const runs = { compare: [] as number[], sequential: [] as number[], concurrent: [] as number[] };
-  for (let round = 0; round < PLAN.compareWarmUp + PLAN.compareRounds; round++) {
-    const compare = await timed(() => compareOnSlots(image.bytes, reach));
-    const sequential = await timed(async () => {
+  const methods = {
+    compare: () => compareOnSlots(image.bytes, reach),
+    sequential: async () => {
       await predict('asis');
       await predict('tobe');
-    });
-    const concurrent = await timed(() => Promise.all(SLOT_IDS.map(predict)));
-    if (round < PLAN.compareWarmUp) continue;
-    runs.compare.push(compare);
-    runs.sequential.push(sequential);
-    runs.concurrent.push(concurrent);
+    },
+    concurrent: () => Promise.all(SLOT_IDS.map(predict)),
+  };
+  const names = Object.keys(methods) as (keyof typeof methods)[];
+  const runs: Record<keyof typeof methods, number[]> = { compare: [], sequential: [], concurrent: [] };
+  for (let round = 0; round < PLAN.compareWarmUp + PLAN.compareRounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      const ms = await timed(methods[name]);
+      if (round >= PLAN.compareWarmUp) runs[name].push(ms);
+    }
   }
   return { pair, image: image.name, compareMs: median(runs.compare), sequentialMs: median(runs.sequential), concurrentMs: median(runs.concurrent) };
 }
@@ -162,7 +169,7 @@ function render(machine: ReturnType<typeof describeMachine>, compare: CompareCas
     '',
     '## One-decode compare',
     '',
-    `One image through both slots as the dashboard and \`litecnn compare\` do it (decoded once in the host, each slot given its tensor), against two independent \`/predict\` calls: one after the other, and both at once. Median of ${PLAN.compareRounds} rounds after ${PLAN.compareWarmUp} warm-up rounds, the three interleaved round by round. Target: compare at most 0.7x the two \`/predict\` calls on a 12 MP photo.`,
+    `One image through both slots as the dashboard and \`litecnn compare\` do it (decoded once in the host, each slot given its tensor), against two independent \`/predict\` calls: one after the other, and both at once. Median of ${PLAN.compareRounds} rounds after ${PLAN.compareWarmUp} warm-up rounds, the three interleaved round by round in a rotating order (so the garbage a 12 MP upload leaves in a slot falls on each method alike). Target: compare at most 0.7x the two \`/predict\` calls on a 12 MP photo.`,
     '',
     markdownTable(['slots serve', 'image', 'compare ms', 'two /predict, one after the other', 'two /predict at once', 'compare / sequential', 'compare / at once'],
       compare.map((c) => [c.pair, c.image, ms(c.compareMs), ms(c.sequentialMs), ms(c.concurrentMs), ratio(c.compareMs / c.sequentialMs), ratio(c.compareMs / c.concurrentMs)]), [2, 3, 4, 5, 6]),
