@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+test('sending to a slot process that is ending never throws in the host (its exit is what gets handled)', async () => {
+  const entry = join(await tempDir(), 'ends-at-once.mjs');
+  await writeFile(entry, 'process.exit(0);\n');
+  const failures: unknown[] = [];
+  const onFailure = (error: unknown): void => void failures.push(error);
+  process.on('uncaughtException', onFailure);
+  try {
+    for (let run = 0; run < 10; run++) {
+      const slot = forkSlotLauncher.launch('tobe', entry);
+      const exited = new Promise<number | null>((resolve) => slot.onExit((code) => resolve(code)));
+      let ended = false;
+      void exited.then(() => {
+        ended = true;
+      });
+      while (!ended) {
+        slot.send({ type: 'shutdown' });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(await exited, 0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    process.off('uncaughtException', onFailure);
+  }
+  assert.deepEqual(failures, []);
+});
