@@ -105,14 +105,10 @@ export class ControlClient {
   }
 
   /** A stored evaluation's report.html or results.csv, as bytes. */
-  evalFile(id: string, file: 'report.html' | 'results.csv'): Promise<Buffer> {
-    return this.#request('GET', `/api/evals/${encodeURIComponent(id)}/${file}`).then(({ status, body }) => {
-      if (status >= 400) {
-        const { code, message } = (JSON.parse(body.toString('utf8')) as ErrorBody).error;
-        throw new LiteCnnError(code, message, { httpStatus: status });
-      }
-      return body;
-    });
+  async evalFile(id: string, file: 'report.html' | 'results.csv'): Promise<Buffer> {
+    const { status, body } = await this.#request('GET', `/api/evals/${encodeURIComponent(id)}/${file}`);
+    if (status >= 400) throw answerError(status, body);
+    return body;
   }
 
   /** Calls `onEvent` for each live host event until the returned function is called; `onEnd` when the host ends the stream (it stopped). */
@@ -151,17 +147,8 @@ export class ControlClient {
 
   async #call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const { status, body: answer } = await this.#request(method, path, body === undefined ? undefined : JSON.stringify(body));
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.toString('utf8'));
-    } catch {
-      throw new LiteCnnError('INTERNAL', `The host answered ${status} with something that is not JSON.`);
-    }
-    if (status >= 400) {
-      const { code, message } = (parsed as ErrorBody).error;
-      throw new LiteCnnError(code, message, { httpStatus: status });
-    }
-    return parsed as T;
+    if (status >= 400) throw answerError(status, answer);
+    return parseJson(status, answer) as T;
   }
 
   #request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: string): Promise<{ status: number; body: Buffer }> {
@@ -178,4 +165,18 @@ export class ControlClient {
       req.end(payload);
     });
   }
+}
+
+function parseJson(status: number, body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new LiteCnnError('INTERNAL', `The host answered ${status} with something that is not JSON.`);
+  }
+}
+
+/** The host's error answer as the error it names. */
+function answerError(status: number, body: Buffer): LiteCnnError {
+  const { code, message } = (parseJson(status, body) as ErrorBody).error;
+  return new LiteCnnError(code, message, { httpStatus: status });
 }

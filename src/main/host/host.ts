@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
-import sharp from 'sharp';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostStatus, SlotAction } from '../../shared/host-api.js';
@@ -24,6 +23,7 @@ import { PRODUCT_VERSION } from '../product.js';
 import type { CompareResult, HostEvent, LogLine, SettingsUpdate } from '../../shared/host-api.js';
 import { compareOnSlots } from './compare-slots.js';
 import { SHADOW_TARGET_NICENESS } from '../slot/process-priority.js';
+import { ShadowImages } from '../slot/shadow-images.js';
 import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import { Evaluations } from '../eval/evaluations.js';
 import type { EvalSlot } from '../eval/evaluation.js';
@@ -327,16 +327,8 @@ export class Host extends EventEmitter implements HostController {
   }
 
   /** An image shadow mode kept (setting shadowKeepImages), by the file name its sample names. */
-  async shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }> {
-    const missing = new LiteCnnError('NOT_FOUND', `No kept shadow image "${name}" (only the newest 100 are kept, and only with shadowKeepImages on).`, { httpStatus: 404 });
-    if (!/^[0-9a-f]{32}\.img$/.test(name)) throw missing;
-    const bytes = await readFile(join(this.dataDir, 'shadow', name)).catch(() => {
-      throw missing;
-    });
-    const format = await sharp(bytes).metadata().then((m) => m.format, () => undefined);
-    // Only raster formats a browser shows as an image; anything else (an SVG, say) is served as opaque bytes.
-    const raster = ['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'];
-    return { bytes, contentType: format && raster.includes(format) ? `image/${format}` : 'application/octet-stream' };
+  shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }> {
+    return new ShadowImages(this.dataDir).read(name);
   }
 
   /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */

@@ -1,4 +1,11 @@
+import { SLOT_TITLES, type SlotId } from '../../shared/slot-api.js';
+import { LiteCnnError } from '../errors.js';
 import type { Classifier } from '../inference/classify.js';
+
+/** What a slot answers (503) while it has no model loaded. */
+export function modelNotLoaded(slot: SlotId): LiteCnnError {
+  return new LiteCnnError('NOT_READY', `The ${SLOT_TITLES[slot]} model is not loaded yet; retry in a moment, or check \`litecnn status\`.`, { httpStatus: 503 });
+}
 
 /**
  * The model a slot is serving right now. Requests take a lease on the current session; a swap

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { ShadowImages } from './shadow-images.js';
 import { postTensorOrImage, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
 
 /** Where and how much AS-IS traffic is mirrored to TO-BE. */
@@ -29,7 +27,6 @@ export type ShadowOutcome = 'mirrored' | 'agreed' | 'disagreed' | 'failed' | 'dr
 /** Sampled requests that may wait for their turn; more are dropped (and counted) rather than pile up behind a slow TO-BE. */
 export const MAX_MIRRORS_WAITING = 4;
 const SAMPLES_KEPT = 20;
-const IMAGES_KEPT = 100;
 
 /**
  * Shadow mode on the AS-IS slot: after AS-IS has answered, a sampled share of its `/predict`
@@ -39,7 +36,7 @@ const IMAGES_KEPT = 100;
  */
 export class ShadowMirror {
   #config: ShadowConfig = { percent: 0, keepImages: false, target: null };
-  readonly #imagesDir: string;
+  readonly #images: ShadowImages;
   readonly #random: () => number;
   readonly #samples: ShadowSample[] = [];
   #inFlight = 0;
@@ -52,7 +49,7 @@ export class ShadowMirror {
   readonly #onOutcome: (outcome: ShadowOutcome) => void;
 
   constructor(dataDir: string, onOutcome: (outcome: ShadowOutcome) => void = () => undefined, random = Math.random) {
-    this.#imagesDir = join(dataDir, 'shadow');
+    this.#images = new ShadowImages(dataDir);
     this.#onOutcome = onOutcome;
     this.#random = random;
   }
@@ -143,28 +140,9 @@ export class ShadowMirror {
     }
     this.#count('disagreed');
     const imageSha256 = createHash('sha256').update(ticket.image).digest('hex');
-    const imageFile = this.#config.keepImages ? await this.#keepImage(imageSha256, ticket.image) : null;
+    const imageFile = this.#config.keepImages ? await this.#images.keep(imageSha256, ticket.image) : null;
     this.#samples.unshift({ at: new Date().toISOString(), imageSha256, asis: top(mine), tobe: top(tobe), imageFile });
     this.#samples.length = Math.min(this.#samples.length, SAMPLES_KEPT);
-  }
-
-  /** Stores a disagreement's image (opt-in), keeping the newest IMAGES_KEPT. */
-  async #keepImage(sha256: string, image: Uint8Array): Promise<string | null> {
-    try {
-      await mkdir(this.#imagesDir, { recursive: true });
-      const name = `${sha256.slice(0, 32)}.img`;
-      await writeFileAtomic(join(this.#imagesDir, name), image);
-      const kept = await readdir(this.#imagesDir);
-      if (kept.length > IMAGES_KEPT) {
-        const aged = await Promise.all(kept.map(async (file) => ({ file, mtime: (await stat(join(this.#imagesDir, file)).catch(() => null))?.mtimeMs ?? 0 })));
-        aged.sort((a, b) => a.mtime - b.mtime);
-        for (const { file } of aged.slice(0, kept.length - IMAGES_KEPT)) await unlink(join(this.#imagesDir, file)).catch(() => undefined);
-      }
-      return name;
-    } catch {
-      // A full or read-only disk loses the image, not the comparison.
-      return null;
-    }
   }
 
   /** Starts the counts afresh when either model is not the one they are about. */

@@ -14,7 +14,7 @@ import { useErrorReplies } from '../http/error-replies.js';
 import { requireBearerToken } from '../security/bearer-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
 import { AdmissionGate } from './admission-gate.js';
-import type { ServedModel } from './served-model.js';
+import { modelNotLoaded, type ServedModel } from './served-model.js';
 import { OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
 import type { SlotMetrics } from './slot-metrics.js';
 
@@ -122,7 +122,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     } finally {
       uploads.give(request.body);
     }
-    if (!answer) throw notReady(slot);
+    if (!answer) throw modelNotLoaded(slot);
     metrics.recordPrediction(answer.timing_ms);
     if (ticket) {
       const [sent, asis] = [ticket, answer];
@@ -137,7 +137,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
 
   app.get('/readyz', async (_request, reply) => {
     const session = model.current;
-    if (!session) throw notReady(slot);
+    if (!session) throw modelNotLoaded(slot);
     return reply.send({ ready: true, slot, model: { name: session.manifest.name, version: session.manifest.version, sha256: session.manifest.onnx.sha256 } });
   });
 
@@ -217,8 +217,4 @@ function parseTop(request: FastifyRequest, labels = 1000): number {
     throw new LiteCnnError('BAD_REQUEST', `top must be a whole number from 1 to ${labels} (got "${String(raw)}").`, { httpStatus: 400 });
   }
   return top;
-}
-
-function notReady(slot: SlotId): LiteCnnError {
-  return new LiteCnnError('NOT_READY', `The ${SLOT_TITLES[slot]} model is not loaded yet; retry in a moment, or check \`litecnn status\`.`, { httpStatus: 503 });
 }

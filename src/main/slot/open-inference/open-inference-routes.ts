@@ -7,6 +7,7 @@ import { inputDims } from '../../inference/preprocess.js';
 import { PRODUCT_VERSION } from '../../product.js';
 import { tritonModelName } from '../../model/model-names.js';
 import type { AdmissionGate } from '../admission-gate.js';
+import { modelNotLoaded } from '../served-model.js';
 import type { ServedModel } from '../served-model.js';
 import type { UploadBuffers } from '../upload-buffers.js';
 import { INFERENCE_HEADER_LENGTH, parseInferRequest } from './infer-request.js';
@@ -80,7 +81,7 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
     } finally {
       uploads.give(body);
     }
-    if (!answer) throw notServing(slot);
+    if (!answer) throw modelNotLoaded(slot);
     if (answer.headerLength === null) return reply.send(answer.body);
     return reply.header('content-type', 'application/octet-stream').header(INFERENCE_HEADER_LENGTH, String(answer.headerLength)).send(answer.body);
   };
@@ -91,7 +92,7 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
 /** The loaded model when the request names it (and its version, if given); else 404 or 503. */
 function servedModel(model: ServedModel, slot: SlotId, params: ModelParams): Classifier {
   const session = model.current;
-  if (!session) throw notServing(slot);
+  if (!session) throw modelNotLoaded(slot);
   checkModel(session, slot, params);
   return session;
 }
@@ -104,8 +105,4 @@ function checkModel(session: Classifier, slot: SlotId, { name, version }: ModelP
   if (version !== undefined && version !== manifest.version) {
     throw new LiteCnnError('NOT_FOUND', `Model "${manifest.name}" version "${version}" is not loaded; the ${SLOT_TITLES[slot]} slot serves version "${manifest.version}".`, { httpStatus: 404 });
   }
-}
-
-function notServing(slot: SlotId): LiteCnnError {
-  return new LiteCnnError('NOT_READY', `The ${SLOT_TITLES[slot]} model is not loaded yet; retry in a moment.`, { httpStatus: 503 });
 }
