@@ -46,8 +46,15 @@ const IN_FLIGHT = 1;
 const PROGRESS_EVERY_MS = 250;
 const THUMBNAIL_SIDE = 160;
 
+/** A set folder as `checkEvalSet` found it. */
+export interface CheckedEvalSet {
+  setDir: string;
+  images: number;
+  fingerprint: string;
+}
+
 /** Checks that `dir` is a folder with at least one image; returns its absolute path, image count and fingerprint (see EvalSummary.setFingerprint). */
-export async function checkEvalSet(dir: string): Promise<{ setDir: string; images: number; fingerprint: string }> {
+export async function checkEvalSet(dir: string): Promise<CheckedEvalSet> {
   if (!isAbsolute(dir)) {
     throw new LiteCnnError('EVAL_SET_INVALID', `"${dir}" is a relative path; give the folder's full path (e.g. /Users/me/photos/breeds): the host does not know which folder it would be relative to.`, { subject: dir, httpStatus: 400 });
   }

@@ -5,7 +5,7 @@ import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { EvalStore } from './eval-store.js';
-import { checkEvalSet, runEvaluation, type EvalSlot } from './evaluation.js';
+import { checkEvalSet, runEvaluation, type CheckedEvalSet, type EvalSlot } from './evaluation.js';
 
 export interface EvaluationsOptions {
   dataDir: string;
@@ -47,7 +47,7 @@ export class Evaluations extends EventEmitter {
    * summary; `slots` overrides the serving slots (a deploy candidate). For the gates, which must not
    * fail because someone else is evaluating.
    */
-  async run(dir: string, slots?: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
+  async run(dir: string | CheckedEvalSet, slots?: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
     for (;;) {
       const busy: Promise<unknown> | null = this.#running?.done ?? (this.#starting ? new Promise<void>((resolve) => setTimeout(resolve, 50)) : null);
       if (!busy) break;
@@ -94,7 +94,7 @@ export class Evaluations extends EventEmitter {
     });
   }
 
-  async #begin(dir: string, slotsToUse?: Record<SlotId, EvalSlot>): Promise<{ id: string; setDir: string; images: number; done: Promise<EvalSummary> }> {
+  async #begin(dir: string | CheckedEvalSet, slotsToUse?: Record<SlotId, EvalSlot>): Promise<{ id: string; setDir: string; images: number; done: Promise<EvalSummary> }> {
     if (this.#running || this.#starting) {
       const which = this.#running ? `Evaluation ${this.#running.id} is still running; wait for it or cancel it (\`litecnn eval --cancel ${this.#running.id}\`).` : 'Another evaluation is starting; wait for it.';
       throw new LiteCnnError('BUSY', which, { httpStatus: 409 });
@@ -105,7 +105,7 @@ export class Evaluations extends EventEmitter {
     let fingerprint: string;
     let slots: Record<SlotId, EvalSlot>;
     try {
-      ({ setDir, images, fingerprint } = await checkEvalSet(dir));
+      ({ setDir, images, fingerprint } = typeof dir === 'string' ? await checkEvalSet(dir) : dir);
       slots = slotsToUse ?? (await this.#options.slots());
     } finally {
       this.#starting = false;

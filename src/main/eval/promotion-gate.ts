@@ -60,11 +60,12 @@ export function describeFailedChecks(verdict: GateVerdict): string {
  * (when there is none) a new one, run now.
  */
 export async function gateEvaluation(evaluations: Evaluations, setDir: string, slots: Record<SlotId, EvalSlot>): Promise<EvalSummary> {
-  const { setDir: wanted, fingerprint } = await checkEvalSet(setDir);
+  const set = await checkEvalSet(setDir);
+  const { setDir: wanted, fingerprint } = set;
   const sameBundle = (stats: EvalSummary['asis'], slot: EvalSlot): boolean => stats.model.sha256 === slot.model.sha256 && (stats.bundleSha256 ?? null) === (slot.bundleSha256 ?? null);
   const stored = (await evaluations.list()).find((summary) => summary.state === 'done' && summary.setDir === wanted && summary.setFingerprint === fingerprint
     && sameBundle(summary.asis, slots.asis) && sameBundle(summary.tobe, slots.tobe));
-  const summary = stored ?? (await evaluations.run(wanted, slots));
+  const summary = stored ?? (await evaluations.run(set, slots));
   if (summary.state !== 'done') {
     throw new LiteCnnError('PROMOTION_GATE_FAILED', `The gate's evaluation of ${wanted} did not finish (${summary.state}: ${summary.error ?? 'no reason given'}); fix that or run \`litecnn eval ${wanted}\`.`, { httpStatus: 409 });
   }

@@ -1,5 +1,5 @@
 import type { EvalClassStats, LatencySummary } from '../../shared/eval-api.js';
-import { formatMs, formatPercent } from '../../shared/format.js';
+import { formatPercent } from '../../shared/format.js';
 
 /** Text that is already markup (HTML or SVG) and goes into a `markup` template as it is. */
 export class Markup {

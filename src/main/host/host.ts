@@ -10,8 +10,7 @@ import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { buildControlServer, type HostController } from '../control/control-server.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
-import { decodeBundle, sha256Hex } from '../model/bundle-format.js';
-import { readWholeFile } from '../fs/read-whole-file.js';
+import { ServedBundleFacts } from '../eval/served-bundle-facts.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
@@ -79,6 +78,8 @@ export class Host extends EventEmitter implements HostController {
   readonly #slotToken = generateToken();
   readonly #startedAt = new Date();
   readonly evaluations: Evaluations;
+  /** What the gates need of each served bundle, read and hashed once per version of the file. */
+  readonly #servedBundles = new ServedBundleFacts();
   /** Temporary slots serving a deploy candidate for the deploy gate, stopped with the host. */
   readonly #candidates = new Set<SlotSupervisor>();
   #control: FastifyInstance | null = null;
@@ -345,10 +346,10 @@ export class Host extends EventEmitter implements HostController {
       throw new LiteCnnError('NOT_READY', `The ${status.title} slot is not serving (${status.state}${status.error ? `: ${status.error.message}` : ''}). Start it with ${howToStart} and try again.`, { httpStatus: 503 });
     }
     // The labels recognise an evaluation set's class folders; the file is the one served unless a swap is under way.
-    const served = await readWholeFile(status.bundleFile).then((bytes) => {
-      const { manifest } = decodeBundle(bytes, status.bundleFile);
-      return manifest.onnx.sha256 === model.sha256 ? { labels: manifest.labels, bundleSha256: sha256Hex(bytes) } : {};
-    }, () => ({}));
+    const served = await this.#servedBundles.read(status.bundleFile).then(
+      (bundle) => (bundle.modelSha256 === model.sha256 ? { labels: bundle.labels, bundleSha256: bundle.bundleSha256 } : {}),
+      () => ({}),
+    );
     return { endpoint, model, ...served };
   }
 
