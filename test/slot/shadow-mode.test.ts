@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
+import type { ModelInputSpec } from '../../src/shared/model-manifest.js';
 import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
-import { MAX_MIRRORS_WAITING, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
+import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { eventually, startTestHost } from '../helpers/running-host.js';
@@ -23,11 +25,16 @@ async function predict(base: string, bytes: Buffer): Promise<PredictResponse> {
   return (await response.json()) as PredictResponse;
 }
 
-/** The nice value of every thread of a process (Linux /proc). */
-async function threadNiceness(pid: number): Promise<number[]> {
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+/** The distinct nice values and scheduling policies of a process's threads (Linux /proc). */
+async function threadPriorities(pid: number): Promise<{ niceness: number[]; policies: number[] }> {
   const { readdir } = await import('node:fs/promises');
   const tasks = await readdir(`/proc/${pid}/task`);
-  return Promise.all(tasks.map(async (tid) => Number((await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16])));
+  const fields = await Promise.all(tasks.map(async (tid) => (await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')));
+  // Fields 19 (nice) and 41 (policy) of proc(5), counted from the state, field 3.
+  return { niceness: [...new Set(fields.map((f) => Number(f[16])))], policies: [...new Set(fields.map((f) => Number(f[38])))] };
 }
 
 test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; agreement, disagreement samples and kept images match what each slot answers', async () => {
@@ -73,8 +80,9 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   assert.equal(shadow.agreementRate, (PHOTOS.length - disagreements) / PHOTOS.length);
   const metrics = await (await fetch(`${asis}/metrics`)).text();
   assert.match(metrics, new RegExp(`litecnn_shadow_requests_total\\{outcome="mirrored",slot="asis"\\} ${PHOTOS.length}`));
-  assert.deepEqual([...new Set(await threadNiceness((await host.slots.tobe.status()).pid!))], [10], 'TO-BE yields the CPU to production');
-  assert.deepEqual([...new Set(await threadNiceness((await host.slots.asis.status()).pid!))], [0]);
+  const tobePid = (await host.slots.tobe.status()).pid!;
+  await eventually(async () => assert.deepEqual(await threadPriorities(tobePid), { niceness: [10], policies: [SCHED_IDLE] }, 'TO-BE yields the CPU to production'));
+  assert.deepEqual(await threadPriorities((await host.slots.asis.status()).pid!), { niceness: [0], policies: [SCHED_OTHER] });
 
   assert.equal(shadow.models?.tobe.sha256, (await info(tobe)).model!.sha256, 'the figures name the models they are about');
 
@@ -84,7 +92,7 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal((await info(asis)).shadow!.mirrored, PHOTOS.length, 'off: nothing more is mirrored');
   await host.slots.tobe.restart();
-  assert.deepEqual([...new Set(await threadNiceness((await host.slots.tobe.status()).pid!))], [0], 'off: TO-BE runs at normal priority from its next start');
+  assert.deepEqual(await threadPriorities((await host.slots.tobe.status()).pid!), { niceness: [0], policies: [SCHED_OTHER] }, 'off: TO-BE runs at normal priority from its next start');
 });
 
 test('shadow mode is off by default, and with TO-BE stopped AS-IS keeps answering and mirrors nothing', async () => {
@@ -144,7 +152,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   await eventually(() => assert.equal(mirror.stats().agreed, 3));
 
   let busy = true;
-  mirror.useIdleCheck(() => !busy);
+  mirror.useIdleSince(() => (busy ? null : Number.NEGATIVE_INFINITY));
   holdAnswers = true;
   for (let i = 0; i < MAX_MIRRORS_WAITING + 2; i++) mirror.mirror({ image, tensor: null }, answer);
   assert.equal(mirror.stats().dropped, 2, 'beyond the waiting limit, mirrors are dropped');
@@ -171,4 +179,38 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   assert.deepEqual({ mirrored: afresh.mirrored, agreed: afresh.agreed, dropped: afresh.dropped }, { mirrored: 1, agreed: 1, dropped: 0 }, 'a new TO-BE model starts the counts afresh');
   mirror.configure({ percent: 0, keepImages: false, target });
   assert.equal(mirror.sample(), false);
+});
+
+test('a mirror goes only after AS-IS has paused for the idle gap: requests that follow each other closely hold it back', async () => {
+  let received = 0;
+  const answer: PredictResponse = { predictions: [{ label: 'a', breed_en: 'A', breed_ko: 'A', score: 1 }], model: { slot: 'tobe', name: 'm', version: '1', sha256: 'x' }, timing_ms: { preprocess: 0, inference: 0, total: 0 } };
+  const server = createServer(async (request: IncomingMessage, response) => {
+    for await (const _ of request);
+    received++;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  assert.ok(MIRROR_IDLE_GAP_MS > 0, 'the slot waits for a pause by default');
+  const idleGapMs = 150;
+  const mirror = new ShadowMirror(await tempDir(), { idleGapMs });
+  const spec: ModelInputSpec = { width: 2, height: 2, layout: 'NCHW', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: { mode: 'fill' } };
+  mirror.configure({ percent: 100, keepImages: false, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: spec } });
+  // AS-IS as a closed loop keeps it: a request ends, the next arrives 10 ms later and takes 20 ms.
+  let idleSince: number | null = performance.now();
+  mirror.useIdleSince(() => idleSince);
+  mirror.mirror({ image: new Uint8Array(10), tensor: null }, answer);
+  const loopUntil = performance.now() + 3 * idleGapMs;
+  while (performance.now() < loopUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    idleSince = null;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    idleSince = performance.now();
+    mirror.wake();
+  }
+  assert.equal(received, 0, 'no pause was long enough');
+  const pausedAt = performance.now();
+  await eventually(() => assert.equal(received, 1));
+  assert.ok(performance.now() - pausedAt >= idleGapMs - 5, 'sent once the pause reached the gap');
+  await eventually(() => assert.equal(mirror.stats().agreed, 1));
 });

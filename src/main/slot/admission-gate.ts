@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { LiteCnnError } from '../errors.js';
 
 /**
@@ -9,6 +10,7 @@ import { LiteCnnError } from '../errors.js';
 export class AdmissionGate {
   #admitted = 0;
   #active = 0;
+  #idleSince: number | null = performance.now();
   readonly #waiting: (() => void)[] = [];
 
   constructor(readonly maxActive: number, readonly maxWaiting: number) {}
@@ -17,11 +19,13 @@ export class AdmissionGate {
   admit(): () => void {
     if (this.#admitted >= this.maxActive + this.maxWaiting) throw this.#busy();
     this.#admitted++;
+    this.#idleSince = null;
     let left = false;
     return () => {
       if (left) return;
       left = true;
       this.#admitted--;
+      if (this.#admitted === 0) this.#idleSince = performance.now();
     };
   }
 
@@ -37,6 +41,11 @@ export class AdmissionGate {
       if (next) next();
       else this.#active--;
     }
+  }
+
+  /** Since when (performance.now()) no admitted request has been in progress; null while one is. */
+  get idleSince(): number | null {
+    return this.#idleSince;
   }
 
   get load(): { admitted: number; active: number; waiting: number } {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
@@ -26,13 +27,20 @@ export type ShadowOutcome = 'mirrored' | 'agreed' | 'disagreed' | 'failed' | 'dr
 
 /** Sampled requests that may wait for their turn; more are dropped (and counted) rather than pile up behind a slow TO-BE. */
 export const MAX_MIRRORS_WAITING = 4;
+/**
+ * How long AS-IS must have had no request in progress before a mirror goes. A client that sends
+ * its next request within this of the last answer is keeping AS-IS busy; a mirror started in that
+ * gap would overlap the next request, so it waits for a real pause (or is dropped) instead.
+ */
+export const MIRROR_IDLE_GAP_MS = 5;
 const SAMPLES_KEPT = 20;
 
 /**
  * Shadow mode on the AS-IS slot: after AS-IS has answered, a sampled share of its `/predict`
  * requests go to TO-BE too, and the two top-1 answers are compared. Production comes first: a
- * sampled request waits until AS-IS has no request in progress, one mirror is in flight at a
- * time, and at most MAX_MIRRORS_WAITING wait (beyond that they are dropped and counted).
+ * sampled request waits until AS-IS has had no request in progress for MIRROR_IDLE_GAP_MS, one
+ * mirror is in flight at a time, and at most MAX_MIRRORS_WAITING wait (beyond that they are
+ * dropped and counted).
  */
 export class ShadowMirror {
   #config: ShadowConfig = { percent: 0, keepImages: false, target: null };
@@ -41,17 +49,20 @@ export class ShadowMirror {
   readonly #samples: ShadowSample[] = [];
   #inFlight = 0;
   readonly #waiting: { ticket: MirrorTicket; asis: PredictResponse }[] = [];
-  #isIdle: () => boolean = () => true;
+  #idleSince: () => number | null = () => Number.NEGATIVE_INFINITY;
+  readonly #idleGapMs: number;
+  #wakeTimer: NodeJS.Timeout | null = null;
   #targetSpecKey: string | null = null;
   /** The two models the counts are about (sha256 of each); a promote or deploy starts them afresh. */
   #pair: { asis: ModelSummary; tobe: ModelSummary; since: string } | null = null;
   readonly #counts: Record<ShadowOutcome, number> = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0 };
   readonly #onOutcome: (outcome: ShadowOutcome) => void;
 
-  constructor(dataDir: string, onOutcome: (outcome: ShadowOutcome) => void = () => undefined, random = Math.random) {
+  constructor(dataDir: string, options: { onOutcome?: (outcome: ShadowOutcome) => void; random?: () => number; idleGapMs?: number } = {}) {
     this.#images = new ShadowImages(dataDir);
-    this.#onOutcome = onOutcome;
-    this.#random = random;
+    this.#onOutcome = options.onOutcome ?? (() => undefined);
+    this.#random = options.random ?? Math.random;
+    this.#idleGapMs = options.idleGapMs ?? MIRROR_IDLE_GAP_MS;
   }
 
   configure(config: ShadowConfig): void {
@@ -77,9 +88,9 @@ export class ShadowMirror {
     return this.#targetSpecKey;
   }
 
-  /** How to tell that AS-IS has no request in progress (its admission gate); until then mirrors wait. */
-  useIdleCheck(isIdle: () => boolean): void {
-    this.#isIdle = isIdle;
+  /** Since when (performance.now()) AS-IS has had no request in progress, null while it has (its admission gate). */
+  useIdleSince(idleSince: () => number | null): void {
+    this.#idleSince = idleSince;
   }
 
   /** Queues the sampled request for TO-BE (call once AS-IS's response is sent); it goes when AS-IS is idle. */
@@ -92,14 +103,20 @@ export class ShadowMirror {
     this.wake();
   }
 
-  /** Sends the next waiting mirror if AS-IS is idle and none is in flight; call when an AS-IS request ends. */
+  /** Sends the next waiting mirror once AS-IS has been idle long enough and none is in flight; call when an AS-IS request ends. */
   wake(): void {
     const target = this.#config.target;
     if (!target) {
       this.#dropWaiting();
       return;
     }
-    if (this.#inFlight > 0 || this.#waiting.length === 0 || !this.#isIdle()) return;
+    const idleSince = this.#idleSince();
+    if (this.#inFlight > 0 || this.#waiting.length === 0 || idleSince === null) return;
+    const pauseLeftMs = idleSince + this.#idleGapMs - performance.now();
+    if (pauseLeftMs > 0) {
+      this.#wakeLater(pauseLeftMs);
+      return;
+    }
     const { ticket, asis } = this.#waiting.shift()!;
     this.#inFlight++;
     this.#count('mirrored');
@@ -110,6 +127,16 @@ export class ShadowMirror {
       this.#inFlight--;
       this.wake();
     });
+  }
+
+  /** One timer at a time: AS-IS's pause can only have begun later since, so an early wake just looks again. */
+  #wakeLater(delayMs: number): void {
+    if (this.#wakeTimer) return;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      this.wake();
+    }, Math.ceil(delayMs));
+    this.#wakeTimer.unref();
   }
 
   stats(): ShadowStats {

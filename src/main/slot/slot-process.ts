@@ -71,7 +71,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.logName ?? slotConfig.slot, slotConfig.logLevel);
     metrics = new SlotMetrics(slotConfig.slot);
     const slotMetrics = metrics;
-    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, (outcome) => slotMetrics.recordShadow(outcome));
+    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome) });
     const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
     server = await buildSlotServer({
       slot: slotConfig.slot,

@@ -77,7 +77,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
       shadow?.wake();
     });
   });
-  shadow?.useIdleCheck(() => gate.load.admitted === 0);
+  shadow?.useIdleSince(() => gate.idleSince);
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {
