@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { EvalModelStats, EvalSummary, LatencySummary } from '../../src/shared/eval-api.js';
 import type { Prediction, SlotId } from '../../src/shared/slot-api.js';
 import { renderEvalReportHtml } from '../../src/main/eval/eval-report-html.js';
-import { escapeMarkup, latencyBars, markup } from '../../src/main/eval/svg-charts.js';
+import { escapeMarkup, markup } from '../../src/main/eval/markup.js';
+import { latencyBars } from '../../src/main/eval/svg-charts.js';
 
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
 

@@ -2,7 +2,8 @@ import type { EvalDisagreement, EvalModelStats, EvalSummary } from '../../shared
 import { formatDuration } from '../../shared/format.js';
 import type { Prediction } from '../../shared/slot-api.js';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../product.js';
-import { classAccuracyChart, latencyHistogram, Markup, markup, SERIES } from './svg-charts.js';
+import { Markup, markup } from './markup.js';
+import { classAccuracyChart, latencyHistogram, SERIES } from './svg-charts.js';
 import { formatMs, formatPercent } from '../../shared/format.js';
 
 /**
