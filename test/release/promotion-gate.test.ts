@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { EvalSummary } from '../../src/shared/eval-api.js';
 import type { GateVerdict } from '../../src/shared/release-api.js';
-import { judgePromotion } from '../../src/main/eval/promotion-gate.js';
+import { checkDeployMinimum, judgePromotion } from '../../src/main/eval/promotion-gate.js';
 import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import { runCli } from '../helpers/cli.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
@@ -47,6 +47,23 @@ test('the gate judges top-1 accuracy on a labelled set, agreement on an unlabell
   assert.deepEqual(unlabelled.checks.map((c) => c.name), ['agreement', 'latency', 'failures']);
   assert.deepEqual(failing(unlabelled), ['agreement'], 'an unlabelled set needs 98% agreement');
   assert.equal(judgePromotion(summary({ labelled: 0, asisTop1: null, tobeTop1: null, agreement: 0.98 }), limits).passed, true);
+});
+
+test('the deploy gate needs the minimum top-1 accuracy on a labelled set, the minimum agreement on an unlabelled one, and a finished evaluation', () => {
+  const refusal = (run: () => void): string | null => {
+    try {
+      run();
+      return null;
+    } catch (error) {
+      assert.equal((error as { code?: string }).code, 'DEPLOY_GATE_FAILED');
+      return (error as Error).message;
+    }
+  };
+  assert.equal(refusal(() => checkDeployMinimum(summary({ tobeTop1: 0.7 }), 0.7)), null);
+  assert.match(refusal(() => checkDeployMinimum(summary({ tobeTop1: 0.69 }), 0.7)) ?? '', /top-1 accuracy on \/set is 69\.0%, below deployGateMinimum 70\.0%/);
+  assert.equal(refusal(() => checkDeployMinimum(summary({ labelled: 0, tobeTop1: null, agreement: 0.9 }), 0.9)), null);
+  assert.match(refusal(() => checkDeployMinimum({ ...summary({ labelled: 0, tobeTop1: null }), agreement: { compared: 0, agreed: 0, rate: null } }, 0.5)) ?? '', /agreement with AS-IS on \/set is unknown/);
+  assert.match(refusal(() => checkDeployMinimum({ ...summary({}), state: 'cancelled', error: null }, 0.5)) ?? '', /did not finish \(cancelled\)/);
 });
 
 test('a failing gate blocks promote; forced with a reason it promotes, and the verdict and reason go into the history', async () => {

@@ -9,7 +9,6 @@ import type { Evaluations } from './evaluations.js';
 
 type GateLimits = Pick<Settings, 'promotionGateMaxDrop' | 'promotionGateMaxLatencyFactor'>;
 
-
 /**
  * The promotion gate's verdict on an evaluation of AS-IS and TO-BE: TO-BE's top-1 accuracy may be
  * at most `promotionGateMaxDrop` below AS-IS's (on an unlabelled set: the two must agree on at
@@ -70,4 +69,18 @@ export async function gateEvaluation(evaluations: Evaluations, setDir: string, s
     throw new LiteCnnError('PROMOTION_GATE_FAILED', `The gate's evaluation of ${wanted} did not finish (${summary.state}: ${summary.error ?? 'no reason given'}); fix that or run \`litecnn eval ${wanted}\`.`, { httpStatus: 409 });
   }
   return summary;
+}
+
+/**
+ * The deploy gate's verdict on an evaluation of AS-IS and a deploy candidate (as TO-BE): throws
+ * DEPLOY_GATE_FAILED unless the evaluation finished and the candidate's top-1 accuracy (on an
+ * unlabelled set: its agreement with AS-IS) reaches `minimum`.
+ */
+export function checkDeployMinimum(summary: EvalSummary, minimum: number): void {
+  if (summary.state !== 'done') throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's evaluation on ${summary.setDir} did not finish (${summary.error ?? summary.state}).`, { httpStatus: 409 });
+  const labelled = summary.labelled > 0;
+  const score = labelled ? summary.tobe.top1Accuracy : summary.agreement.rate;
+  if (score !== null && score >= minimum) return;
+  const what = labelled ? 'top-1 accuracy' : 'agreement with AS-IS';
+  throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's ${what} on ${summary.setDir} is ${score === null ? 'unknown' : formatPercent(score)}, below deployGateMinimum ${formatPercent(minimum)} (evaluation ${summary.id}); TO-BE keeps its model.`, { httpStatus: 409 });
 }

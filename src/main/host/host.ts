@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
+import { checkDeployMinimum, describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HostStatus, SlotAction } from '../../shared/host-api.js';
@@ -373,14 +373,7 @@ export class Host extends EventEmitter implements HostController {
     try {
       await candidate.start();
       const slots = { asis: await this.#servingSlot(this.slots.asis, '`litecnn start asis`'), tobe: await this.#servingSlot(candidate, 'a valid candidate') };
-      const summary = await this.evaluations.run(set, slots);
-      if (summary.state !== 'done') throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's evaluation on ${summary.setDir} did not finish (${summary.error ?? summary.state}).`, { httpStatus: 409 });
-      const labelled = summary.labelled > 0;
-      const score = labelled ? summary.tobe.top1Accuracy : summary.agreement.rate;
-      if (score === null || score < minimum) {
-        const what = labelled ? 'top-1 accuracy' : 'agreement with AS-IS';
-        throw new LiteCnnError('DEPLOY_GATE_FAILED', `The candidate's ${what} on ${summary.setDir} is ${score === null ? 'unknown' : `${(score * 100).toFixed(1)}%`}, below deployGateMinimum ${(minimum * 100).toFixed(1)}% (evaluation ${summary.id}); TO-BE keeps its model.`, { httpStatus: 409 });
-      }
+      checkDeployMinimum(await this.evaluations.run(set, slots), minimum);
     } finally {
       try {
         await candidate.stop();
