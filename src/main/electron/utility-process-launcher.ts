@@ -24,7 +24,7 @@ export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtili
         get pid() {
           return child.pid;
         },
-        // Messages posted before the process is up are queued by Electron, as with fork's IPC.
+        // Electron queues messages posted before the process is up and drops those posted after its exit (no EPIPE as with fork's IPC).
         send: (message) => child.postMessage(message),
         onMessage: (listener) => {
           child.on('message', (message: unknown) => listener(message as SlotToHostMessage));
