@@ -17,7 +17,8 @@ import { makeTempDir, removeDir } from './temp-dir.js';
 import { buildMultipartBody } from './multipart-body.js';
 import { startTimedLoop, type TimedRequest } from './timed-requests.js';
 import { runOpenLoop } from './open-loop.js';
-import { MAX_MIRRORS_WAITING } from '../src/main/slot/shadow-mirror.js';
+import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS } from '../src/main/slot/shadow-mirror.js';
+import { seededRandom } from '../scripts/lite-cnn/seeded-random.js';
 
 /**
  * Benchmarks of issue 6's serving features, in one run (`npm run bench`, after run-all):
@@ -28,8 +29,11 @@ import { MAX_MIRRORS_WAITING } from '../src/main/slot/shadow-mirror.js';
 const PLAN = {
   compareWarmUp: 3,
   compareRounds: 30,
-  shadowBlocks: 4,
-  shadowBlockSeconds: 6,
+  shadowBlockPairs: 8,
+  shadowClosedLoopBlockSeconds: 6,
+  shadowOpenLoopBlockRequests: 500,
+  bootstrapResamples: 1000,
+  bootstrapSeed: 6,
   evalImages: 10_000,
   evalDistinctImages: 100,
   memorySampleMs: 250,
@@ -42,7 +46,7 @@ function progress(message: string): void {
 }
 
 interface CompareCase { pair: string; image: string; compareMs: number; sequentialMs: number; concurrentMs: number }
-interface ShadowResult { image: string; load: string; off: { p50: number; p99: number; requests: number }; on: { p50: number; p99: number; requests: number }; mirrored: number; dropped: number }
+interface ShadowResult { image: string; load: string; off: { p50: number; p99: number; requests: number }; on: { p50: number; p99: number; requests: number }; p99Ratio: { low: number; high: number }; mirrored: number; dropped: number }
 interface EvalMemory { images: number; seconds: number; rssAt: { images: number; rssMb: number; heapMb: number }[] }
 
 async function endpoints(bench: BenchHost): Promise<Record<SlotId, SlotEndpoint>> {
@@ -84,39 +88,69 @@ async function measureCompare(bench: BenchHost, pair: string, image: BenchImage)
 }
 
 /**
- * AS-IS under load, alternating blocks with shadow mode off and at 100%: an open loop (random
- * arrivals) at `loadShare` of the slot's capacity (as its closed-loop p50 gives it), or with
- * `loadShare` null a closed loop of one connection that keeps AS-IS busy all the time (the worst
- * case for shadow mode, which only sends mirrors while AS-IS is idle).
+ * AS-IS under load, in pairs of blocks with shadow mode off and at 100% (off-on, then on-off, so
+ * drift in machine speed falls on both alike): an open loop (random arrivals) at `loadShare` of the
+ * slot's capacity (as its closed-loop p50 gives it), the two blocks of a pair sending the same
+ * seeded arrival schedule; or with `loadShare` null a closed loop of one connection that keeps
+ * AS-IS busy all the time (the worst case for shadow mode, which only sends mirrors while AS-IS is
+ * idle).
  */
 async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: number | null): Promise<ShadowResult> {
   const upload = buildMultipartBody(image.bytes);
   const closedLoop = async (): Promise<TimedRequest[]> => {
     const loop = startTimedLoop({ url: bench.url, upload, connections: 1 });
-    await new Promise((resolve) => setTimeout(resolve, PLAN.shadowBlockSeconds * 1000));
+    await new Promise((resolve) => setTimeout(resolve, PLAN.shadowClosedLoopBlockSeconds * 1000));
     return loop.stop();
   };
   bench.host.updateSettings({ shadowPercent: 0 });
   let load = 'closed loop, 1 connection (AS-IS always busy)';
-  let run = closedLoop;
+  let run: (pair: number) => Promise<TimedRequest[]> = closedLoop;
   if (loadShare !== null) {
     const capacity = 1000 / percentile((await closedLoop()).map((r) => r.end - r.start), 0.5);
     const ratePerSecond = capacity * loadShare;
-    load = `random arrivals at ${ratePerSecond.toFixed(0)}/s (${Math.round(loadShare * 100)}% of capacity)`;
-    run = () => runOpenLoop({ url: bench.url, upload, ratePerSecond, seconds: PLAN.shadowBlockSeconds });
+    load = `random arrivals at ${ratePerSecond.toFixed(0)}/s (${Math.round(loadShare * 100)}% of capacity), ${PLAN.shadowOpenLoopBlockRequests} a block`;
+    run = (pair) => runOpenLoop({ url: bench.url, upload, ratePerSecond, requests: PLAN.shadowOpenLoopBlockRequests, random: seededRandom(pair + 1).uniform });
   }
-  const latencies = { off: [] as number[], on: [] as number[] };
+  const pairs: BlockPair[] = [];
   const before = (await bench.host.slots.asis.status()).shadow!;
-  for (let block = 0; block < PLAN.shadowBlocks * 2; block++) {
-    const mode = block % 2 === 0 ? 'off' : 'on';
-    bench.host.updateSettings({ shadowPercent: mode === 'on' ? 100 : 0 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    latencies[mode].push(...(await run()).filter((r) => r.status === 200).map((r) => r.end - r.start));
+  for (let pair = 0; pair < PLAN.shadowBlockPairs; pair++) {
+    const latencies: BlockPair = { off: [], on: [] };
+    for (const mode of pair % 2 === 0 ? ['off', 'on'] as const : ['on', 'off'] as const) {
+      bench.host.updateSettings({ shadowPercent: mode === 'on' ? 100 : 0 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      latencies[mode] = (await run(pair)).filter((r) => r.status === 200).map((r) => r.end - r.start);
+    }
+    pairs.push(latencies);
   }
   bench.host.updateSettings({ shadowPercent: 0 });
   const after = (await bench.host.slots.asis.status()).shadow!;
   const summary = (values: number[]) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99), requests: values.length });
-  return { image: image.name, load, off: summary(latencies.off), on: summary(latencies.on), mirrored: after.mirrored - before.mirrored, dropped: after.dropped - before.dropped };
+  return {
+    image: image.name,
+    load,
+    off: summary(pairs.flatMap((p) => p.off)),
+    on: summary(pairs.flatMap((p) => p.on)),
+    p99Ratio: p99RatioInterval(pairs),
+    mirrored: after.mirrored - before.mirrored,
+    dropped: after.dropped - before.dropped,
+  };
+}
+
+/** AS-IS latencies (ms) of one off block and the on block measured next to it. */
+interface BlockPair { off: number[]; on: number[] }
+
+/**
+ * A 95% interval for the pooled p99 on/off ratio: the pairs of blocks resampled with replacement
+ * (a seeded bootstrap), so the interval shows how much the figure moves from block to block.
+ */
+function p99RatioInterval(pairs: readonly BlockPair[]): { low: number; high: number } {
+  const random = seededRandom(PLAN.bootstrapSeed).uniform;
+  const ratios: number[] = [];
+  for (let i = 0; i < PLAN.bootstrapResamples; i++) {
+    const drawn = pairs.map(() => pairs[Math.floor(random() * pairs.length)]!);
+    ratios.push(percentile(drawn.flatMap((p) => p.on), 0.99) / percentile(drawn.flatMap((p) => p.off), 0.99));
+  }
+  return { low: percentile(ratios, 0.025), high: percentile(ratios, 0.975) };
 }
 
 /** A 10,000-image folder (100 distinct photos, hard-linked), evaluated while the host's memory is sampled. */
@@ -153,12 +187,13 @@ async function measureEvalMemory(bench: BenchHost, dir: string): Promise<EvalMem
 }
 
 const ms = (value: number): string => value.toFixed(1);
+const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 const ratio = (value: number): string => `${value.toFixed(2)}x`;
 
-function render(machine: ReturnType<typeof describeMachine>, compare: CompareCase[], shadow: ShadowResult[], memory: EvalMemory): string {
-  const first = memory.rssAt[0]!;
-  const last = memory.rssAt.at(-1)!;
-  return [
+interface ServingResults { compare: CompareCase[]; shadow: ShadowResult[]; memory: EvalMemory | null }
+
+function render(machine: ReturnType<typeof describeMachine>, { compare, shadow, memory }: ServingResults): string {
+  const sections = [
     '# Benchmarks: compare, shadow mode, evaluations',
     '',
     'Regenerated by `npm run bench` (`bench/serving-features.ts`); every figure comes from one run on the machine below. A benchmark, not a test.',
@@ -166,6 +201,8 @@ function render(machine: ReturnType<typeof describeMachine>, compare: CompareCas
     '## Machine',
     '',
     markdownTable(['', ''], machineRows(machine)),
+  ];
+  if (compare.length > 0) sections.push(
     '',
     '## One-decode compare',
     '',
@@ -173,61 +210,86 @@ function render(machine: ReturnType<typeof describeMachine>, compare: CompareCas
     '',
     markdownTable(['slots serve', 'image', 'compare ms', 'two /predict, one after the other', 'two /predict at once', 'compare / sequential', 'compare / at once'],
       compare.map((c) => [c.pair, c.image, ms(c.compareMs), ms(c.sequentialMs), ms(c.concurrentMs), ratio(c.compareMs / c.sequentialMs), ratio(c.compareMs / c.concurrentMs)]), [2, 3, 4, 5, 6]),
+  );
+  if (shadow.length > 0) sections.push(
     '',
     '## Shadow mode',
     '',
-    `AS-IS\'s \`/predict\` latency as the client sees it, in ${PLAN.shadowBlocks * 2} alternating blocks of ${PLAN.shadowBlockSeconds} s with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has no request in progress, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it), and a closed loop that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
+    `AS-IS\'s \`/predict\` latency as the client sees it, with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has then had no request in progress for ${MIRROR_IDLE_GAP_MS} ms, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped; TO-BE runs at nice 10 and, on Linux, SCHED_IDLE), in ${PLAN.shadowBlockPairs} pairs of blocks (off then on, then on then off, so drift in machine speed falls on both alike). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it; the two blocks of a pair send the same seeded arrival schedule, so neither mode gets more bunched-up arrivals), and a closed loop of ${PLAN.shadowClosedLoopBlockSeconds} s blocks that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
     '',
-    markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', 'mirrored', 'dropped'],
-      shadow.map((s) => [s.image, s.load, `${s.off.requests} / ${s.on.requests}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 9]),
+    markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', '95% interval', 'mirrored', 'dropped'],
+      shadow.map((s) => [s.image, s.load, `${s.off.requests} / ${s.on.requests}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 10, 11]),
     '',
-    '## Evaluation memory',
-    '',
-    `\`host.evaluations.run\` over ${memory.images.toLocaleString('en')} images (${PLAN.evalDistinctImages} distinct 320x240 JPEGs, hard-linked into 10 class folders), both bundled models; the host process's memory when the evaluation passed each mark. Took ${memory.seconds.toFixed(0)} s (${(memory.images / memory.seconds).toFixed(0)} images/s). Target: flat.`,
-    '',
-    markdownTable(['images done', 'host RSS MB', 'host heap MB'], memory.rssAt.map((m) => [m.images.toLocaleString('en'), m.rssMb.toFixed(1), m.heapMb.toFixed(1)]), [0, 1, 2]),
-    '',
-    `RSS at ${last.images.toLocaleString('en')} images / at ${first.images.toLocaleString('en')}: ${ratio(last.rssMb / first.rssMb)}; heap: ${ratio(last.heapMb / first.heapMb)}.`,
-    '',
-  ].join('\n');
+    `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): p99 is the ${ordinal(Math.ceil((1 - 0.99) * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests))}-slowest of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} requests in the open loop, so a few slow moments of the machine move it.`,
+  );
+  if (memory) {
+    const first = memory.rssAt[0]!;
+    const last = memory.rssAt.at(-1)!;
+    sections.push(
+      '',
+      '## Evaluation memory',
+      '',
+      `\`host.evaluations.run\` over ${memory.images.toLocaleString('en')} images (${PLAN.evalDistinctImages} distinct 320x240 JPEGs, hard-linked into 10 class folders), both bundled models; the host process's memory when the evaluation passed each mark. Took ${memory.seconds.toFixed(0)} s (${(memory.images / memory.seconds).toFixed(0)} images/s). Target: flat.`,
+      '',
+      markdownTable(['images done', 'host RSS MB', 'host heap MB'], memory.rssAt.map((m) => [m.images.toLocaleString('en'), m.rssMb.toFixed(1), m.heapMb.toFixed(1)]), [0, 1, 2]),
+      '',
+      `RSS at ${last.images.toLocaleString('en')} images / at ${first.images.toLocaleString('en')}: ${ratio(last.rssMb / first.rssMb)}; heap: ${ratio(last.heapMb / first.heapMb)}.`,
+    );
+  }
+  return [...sections, ''].join('\n');
+}
+
+const SECTIONS = ['compare', 'shadow', 'eval'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** `npm run bench:serving [-- compare|shadow|eval ...]`: some sections only (printed, not written to the report). */
+function chosenSections(args: readonly string[]): Set<Section> {
+  const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}, or none for all`);
+  return new Set(args.length > 0 ? args as Section[] : SECTIONS);
 }
 
 async function main(): Promise<void> {
+  const sections = chosenSections(process.argv.slice(2));
   const machine = describeMachine();
   const dir = await makeTempDir('litecnn-bench-serving-');
   try {
     const images = await makeBenchImages(dir);
     const twelve = images.find((i) => i.name === '12MP')!;
     const small = images.find((i) => i.name === '640x480')!;
-    const compare: CompareCase[] = [];
-    progress('bundled AS-IS and TO-BE (different input sizes): compare, shadow, evaluation memory');
+    const results: ServingResults = { compare: [], shadow: [], memory: null };
+    progress(`bundled AS-IS and TO-BE (different input sizes): ${[...sections].join(', ')}`);
     const bundled = await startBenchHost(null);
-    let shadow: ShadowResult[];
-    let memory: EvalMemory;
     try {
-      for (const image of [twelve, small]) compare.push(await measureCompare(bundled, 'bundled AS-IS 128 + TO-BE 160', image));
-      shadow = [];
-      for (const image of [small, twelve]) {
-        for (const loadShare of [0.5, null]) {
-          progress(`shadow mode on ${image.name}, ${loadShare === null ? 'closed loop' : `${loadShare * 100}% load`}`);
-          shadow.push(await measureShadow(bundled, image, loadShare));
+      if (sections.has('compare')) {
+        for (const image of [twelve, small]) results.compare.push(await measureCompare(bundled, 'bundled AS-IS 128 + TO-BE 160', image));
+      }
+      if (sections.has('shadow')) {
+        for (const image of [small, twelve]) {
+          for (const loadShare of [0.5, null]) {
+            progress(`shadow mode on ${image.name}, ${loadShare === null ? 'closed loop' : `${loadShare * 100}% load`}`);
+            results.shadow.push(await measureShadow(bundled, image, loadShare));
+          }
         }
       }
-      memory = await measureEvalMemory(bundled, dir);
+      if (sections.has('eval')) results.memory = await measureEvalMemory(bundled, dir);
     } finally {
       await bundled.stop();
     }
-    const [, mobilenet] = await loadBenchModels() as [BenchModel, BenchModel];
-    progress('MobileNetV2 in both slots (one input spec): compare');
-    const same = await startBenchHost(mobilenet);
-    try {
-      compare.push(await measureCompare(same, 'MobileNetV2 224 in both', twelve));
-    } finally {
-      await same.stop();
+    if (sections.has('compare')) {
+      const [, mobilenet] = await loadBenchModels() as [BenchModel, BenchModel];
+      progress('MobileNetV2 in both slots (one input spec): compare');
+      const same = await startBenchHost(mobilenet);
+      try {
+        results.compare.push(await measureCompare(same, 'MobileNetV2 224 in both', twelve));
+      } finally {
+        await same.stop();
+      }
     }
-    const report = render(machine, compare, shadow, memory);
-    await writeFile(REPORT_FILE, report);
-    process.stdout.write(`${report}\nWritten to ${REPORT_FILE}\n`);
+    const report = render(machine, results);
+    const complete = sections.size === SECTIONS.length;
+    if (complete) await writeFile(REPORT_FILE, report);
+    process.stdout.write(`${report}\n${complete ? `Written to ${REPORT_FILE}` : 'Some sections only: the report file is left as it was.'}\n`);
   } finally {
     await removeDir(dir);
   }
