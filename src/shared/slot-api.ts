@@ -26,6 +26,17 @@ export const TENSOR_CONTENT_TYPE = 'application/vnd.litecnn.tensor';
 /** Header naming the input spec the tensor was prepared for (the host's `inputSpecKey`). */
 export const INPUT_SPEC_HEADER = 'x-litecnn-input-spec';
 
+/** Header LiteCNN's own callers send to say why they ask, so a slot's metrics keep their traffic apart from clients'. */
+export const REQUEST_SOURCE_HEADER = 'x-litecnn-source';
+/** Who a request to a slot comes from: `client` is everyone else (no header, or an unknown one). */
+export const REQUEST_SOURCES = ['client', 'compare', 'eval', 'shadow'] as const;
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
+
+/** The source a request's `x-litecnn-source` header names; `client` for anything else. */
+export function requestSource(header: unknown): RequestSource {
+  return (REQUEST_SOURCES as readonly unknown[]).includes(header) ? (header as RequestSource) : 'client';
+}
+
 /** The answer of `POST /predict` on either slot. */
 export interface PredictResponse {
   predictions: Prediction[];

@@ -198,3 +198,32 @@ test('an evaluation a stopped host left running is marked failed at the next sta
   assert.equal(after.state, 'failed');
   assert.match(after.error ?? '', /host stopped/);
 });
+
+/** Successful predictions per source in a slot's /metrics (`litecnn_predict_seconds_count`). */
+async function predictionsBySource(slot: SlotId): Promise<Record<string, number>> {
+  const { url } = (await host.status()).slots.find((s) => s.slot === slot)!;
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const [, labels, value] of text.matchAll(/^litecnn_predict_seconds_count\{([^}]*)\} (\d+)$/gmu)) {
+    counts[/source="([^"]+)"/u.exec(labels!)![1]!] = Number(value);
+  }
+  return counts;
+}
+
+test("a slot's metrics count the host's compare and evaluation requests apart from clients'", async () => {
+  const photo = await readFile(fixtureImage(PHOTOS[0]!));
+  const before = { asis: await predictionsBySource('asis'), tobe: await predictionsBySource('tobe') };
+  await host.compare(photo);
+  const { url } = (await host.status()).slots.find((s) => s.slot === 'asis')!;
+  const answer = await fetch(`${url}/predict`, { method: 'POST', body: photo, headers: { 'content-type': 'image/jpeg', 'x-litecnn-source': 'made-up' } });
+  assert.equal(answer.status, 200);
+  const set = await tempDir('litecnn-evalset-');
+  await symlink(fixtureImage(PHOTOS[1]!), join(set, PHOTOS[1]!));
+  await symlink(fixtureImage(PHOTOS[2]!), join(set, PHOTOS[2]!));
+  assert.equal((await host.evaluations.run(set)).state, 'done');
+  for (const slot of ['asis', 'tobe'] as const) {
+    const now = await predictionsBySource(slot);
+    const added = (source: string): number => (now[source] ?? 0) - (before[slot][source] ?? 0);
+    assert.deepEqual({ compare: added('compare'), eval: added('eval'), client: added('client') }, { compare: 1, eval: 2, client: slot === 'asis' ? 1 : 0 }, `${slot}: an unknown source header counts as a client`);
+  }
+});

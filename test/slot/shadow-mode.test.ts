@@ -60,6 +60,8 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   assert.equal(shadow.failed, 0);
   assert.equal(shadow.dropped, 0);
   assert.equal((await info(tobe)).requests.predictions - tobeBefore, PHOTOS.length, 'TO-BE answered each mirrored request');
+  const tobeMetrics = await (await fetch(`${tobe}/metrics`)).text();
+  assert.match(tobeMetrics, new RegExp(`^litecnn_predict_seconds_count\\{slot="tobe",source="shadow"\\} ${PHOTOS.length}$`, 'mu'), 'TO-BE counts mirrors as shadow traffic');
   let disagreements = 0;
   for (const { photo, asis: asisAnswer } of answers) {
     const tobeAnswer = await predict(tobe, photo);

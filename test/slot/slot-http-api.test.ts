@@ -111,10 +111,10 @@ test('metrics are Prometheus text with requests, latency histograms, model info 
   const response = await fetch(`${urls.asis}/metrics`);
   assert.match(response.headers.get('content-type') ?? '', /text\/plain/);
   const text = await response.text();
-  assert.match(text, /litecnn_http_requests_total\{route="\/predict",status="200",slot="asis"\} \d+/);
-  assert.match(text, /litecnn_http_requests_total\{route="\/predict",status="415",slot="asis"\} \d+/);
-  assert.match(text, /litecnn_preprocess_seconds_bucket\{le="0.05",slot="asis"\} \d+/);
-  assert.match(text, /litecnn_inference_seconds_count\{slot="asis"\} \d+/);
+  assert.match(text, /litecnn_http_requests_total\{route="\/predict",status="200",source="client",slot="asis"\} \d+/);
+  assert.match(text, /litecnn_http_requests_total\{route="\/predict",status="415",source="client",slot="asis"\} \d+/);
+  assert.match(text, /litecnn_preprocess_seconds_bucket\{le="0.05",slot="asis",source="client"\} \d+/);
+  assert.match(text, /litecnn_inference_seconds_count\{slot="asis",source="client"\} \d+/);
   assert.match(text, /litecnn_model_info\{name="litecnn-pets",version="1.0.0",sha256="[0-9a-f]{64}",slot="asis"\} 1/);
   assert.match(text, /litecnn_process_resident_memory_bytes\{slot="asis"\} \d+/);
 });

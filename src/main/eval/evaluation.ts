@@ -164,7 +164,7 @@ async function evaluateImage(image: SetImage, slots: Record<SlotId, EvalSlot>, m
   }
   let result: CompareResult;
   for (let attempt = 0; ; attempt++) {
-    result = await compareOnSlots(bytes, { asis: slots.asis.endpoint, tobe: slots.tobe.endpoint }, { maxInputPixels, oneSlotAtATime: true });
+    result = await compareOnSlots(bytes, { asis: slots.asis.endpoint, tobe: slots.tobe.endpoint }, { maxInputPixels, oneSlotAtATime: true, source: 'eval' });
     const busy = SLOT_IDS.some((slot) => errorCode(result[slot]) === 'BUSY');
     if (!busy || attempt >= BUSY_RETRIES || signal.aborted) break;
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { CompareResult } from '../../shared/host-api.js';
-import type { PredictResponse } from '../../shared/slot-api.js';
+import type { PredictResponse, RequestSource } from '../../shared/slot-api.js';
 import { describeError } from '../errors.js';
 import { postTensorOrImage, type SlotEndpoint } from '../http/slot-endpoint.js';
 import { prepareForModels } from '../inference/prepare-for-models.js';
@@ -17,6 +17,8 @@ export interface CompareOptions {
   maxInputPixels?: number | undefined;
   /** Ask AS-IS, then TO-BE, so that each model's timing is its own (evaluations); else both at once. */
   oneSlotAtATime?: boolean;
+  /** What the slots' metrics count these requests as ('compare'). */
+  source?: RequestSource;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface CompareOptions {
  * itself, so the slot answers with its own verdict.
  */
 export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, options: CompareOptions = {}): Promise<CompareResult> {
-  const { top = 5, maxInputPixels, oneSlotAtATime = false } = options;
+  const { top = 5, maxInputPixels, oneSlotAtATime = false, source = 'compare' } = options;
   const started = performance.now();
   const tensors = prepareTensors(image, endpoints, maxInputPixels);
   let prepareMs: number | null = null;
@@ -35,7 +37,7 @@ export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints
     try {
       const tensor = endpoint.input ? await tensors?.get(inputSpecKey(endpoint.input))?.catch(() => undefined) : undefined;
       if (tensor) prepareMs = Math.max(prepareMs ?? 0, Math.round((performance.now() - started) * 1000) / 1000);
-      const response = await postTensorOrImage(endpoint, image, tensor ? { data: tensor.data, specKey: inputSpecKey(endpoint.input!) } : null, top);
+      const response = await postTensorOrImage({ ...endpoint, source }, image, tensor ? { data: tensor.data, specKey: inputSpecKey(endpoint.input!) } : null, top);
       return response.status === 200 ? (response.body as PredictResponse) : { error: (response.body as ErrorBody).error };
     } catch (error) {
       return { error: { code: 'NOT_READY', message: `${title} did not answer (${describeError((error as Error).cause ?? error)}).` } };

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { ErrorBody } from '../../shared/errors.js';
-import { INPUT_SPEC_HEADER, TENSOR_CONTENT_TYPE, type PredictResponse } from '../../shared/slot-api.js';
+import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, TENSOR_CONTENT_TYPE, type PredictResponse, type RequestSource } from '../../shared/slot-api.js';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 
@@ -14,6 +14,8 @@ export interface SlotEndpoint {
   tlsFingerprint256?: string | null;
   /** How the slot's model wants its input, when known: lets a caller send a prepared tensor. */
   input?: ModelInputSpec | null;
+  /** Why this caller asks (sent as `x-litecnn-source`); none: a client like any other. */
+  source?: RequestSource;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -56,6 +58,7 @@ async function postToSlot(endpoint: SlotEndpoint, body: Uint8Array, headers: Rec
       ...headers,
       'content-length': body.length,
       ...(endpoint.token ? { authorization: `Bearer ${endpoint.token}` } : {}),
+      ...(endpoint.source ? { [REQUEST_SOURCE_HEADER]: endpoint.source } : {}),
     },
     timeout: TIMEOUT_MS,
   };

@@ -120,7 +120,7 @@ export class ShadowMirror {
     const { ticket, asis } = this.#waiting.shift()!;
     this.#inFlight++;
     this.#count('mirrored');
-    void postTensorOrImage(target, ticket.image, ticket.tensor, 1).then(
+    void postTensorOrImage({ ...target, source: 'shadow' }, ticket.image, ticket.tensor, 1).then(
       (answer) => this.#compare(ticket, asis, answer),
       () => this.#count('failed'),
     ).finally(() => {

@@ -1,16 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 import type { ModelSummary } from '../../shared/model-manifest.js';
-import type { SlotId } from '../../shared/slot-api.js';
+import type { RequestSource, SlotId } from '../../shared/slot-api.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** One slot's Prometheus metrics, plus the request counts and latency percentiles `/info` reports. */
 export class SlotMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'route' | 'status'>;
-  readonly #preprocess: Histogram;
-  readonly #inference: Histogram;
-  readonly #predictTotal: Histogram;
+  readonly #requests: Counter<'route' | 'status' | 'source'>;
+  readonly #preprocess: Histogram<'source'>;
+  readonly #inference: Histogram<'source'>;
+  readonly #predictTotal: Histogram<'source'>;
   readonly #predictLatency: Summary;
   readonly #modelInfo: Gauge<'name' | 'version' | 'sha256'>;
   readonly #shadow: Counter<'outcome'>;
@@ -21,28 +21,28 @@ export class SlotMetrics {
   constructor(slot: SlotId) {
     this.registry.setDefaultLabels({ slot });
     collectDefaultMetrics({ register: this.registry, prefix: 'litecnn_' });
-    this.#requests = new Counter({ name: 'litecnn_http_requests_total', help: 'HTTP requests by route and status code', labelNames: ['route', 'status'], registers: [this.registry] });
-    this.#preprocess = new Histogram({ name: 'litecnn_preprocess_seconds', help: 'Image decode and preprocessing time per prediction', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-    this.#inference = new Histogram({ name: 'litecnn_inference_seconds', help: 'onnxruntime session run time per prediction', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-    this.#predictTotal = new Histogram({ name: 'litecnn_predict_seconds', help: 'Total /predict handling time', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#requests = new Counter({ name: 'litecnn_http_requests_total', help: 'HTTP requests by route, status code and source (client, or the host\'s compare, eval and shadow requests)', labelNames: ['route', 'status', 'source'], registers: [this.registry] });
+    this.#preprocess = new Histogram({ name: 'litecnn_preprocess_seconds', help: 'Image decode and preprocessing time per prediction', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#inference = new Histogram({ name: 'litecnn_inference_seconds', help: 'onnxruntime session run time per prediction', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+    this.#predictTotal = new Histogram({ name: 'litecnn_predict_seconds', help: 'Total /predict handling time', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
     this.#predictLatency = new Summary({ name: 'litecnn_predict_latency_seconds', help: 'Recent /predict latency percentiles (last 10 minutes)', percentiles: [0.5, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers: [this.registry] });
     this.#shadow = new Counter({ name: 'litecnn_shadow_requests_total', help: 'Shadow mode: AS-IS requests mirrored to TO-BE, and how their top-1 answers compared (agreed, disagreed, failed) or that they were dropped', labelNames: ['outcome'], registers: [this.registry] });
     this.#modelInfo = new Gauge({ name: 'litecnn_model_info', help: 'The model this slot serves (value is always 1)', labelNames: ['name', 'version', 'sha256'], registers: [this.registry] });
   }
 
   /** Counts one finished HTTP request. */
-  recordRequest(route: string, status: number): void {
+  recordRequest(route: string, status: number, source: RequestSource): void {
     this.#total++;
     if (status >= 400) this.#errors++;
-    this.#requests.inc({ route, status: String(status) });
+    this.#requests.inc({ route, status: String(status), source });
   }
 
-  /** Records the timings of one successful prediction, in milliseconds. */
-  recordPrediction(timing: { preprocess: number; inference: number; total: number }): void {
+  /** Records the timings of one successful prediction, in milliseconds (the /info percentiles take every source). */
+  recordPrediction(timing: { preprocess: number; inference: number; total: number }, source: RequestSource): void {
     this.#predictions++;
-    this.#preprocess.observe(timing.preprocess / 1000);
-    this.#inference.observe(timing.inference / 1000);
-    this.#predictTotal.observe(timing.total / 1000);
+    this.#preprocess.observe({ source }, timing.preprocess / 1000);
+    this.#inference.observe({ source }, timing.inference / 1000);
+    this.#predictTotal.observe({ source }, timing.total / 1000);
     this.#predictLatency.observe(timing.total / 1000);
   }
 

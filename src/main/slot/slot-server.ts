@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { LevelWithSilent, Logger } from 'pino';
-import { INPUT_SPEC_HEADER, SLOT_TITLES, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
+import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, SLOT_TITLES, requestSource, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { UploadBuffers } from './upload-buffers.js';
@@ -96,7 +96,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   const uploads = new UploadBuffers(UPLOAD_BUFFERS_KEPT_BYTES);
   app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done, uploads));
   app.addHook('onResponse', async (request, reply) => {
-    metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode, requestSource(request.headers[REQUEST_SOURCE_HEADER]));
   });
 
   app.post('/predict', async (request, reply) => {
@@ -123,7 +123,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
       uploads.give(request.body);
     }
     if (!answer) throw modelNotLoaded(slot);
-    metrics.recordPrediction(answer.timing_ms);
+    metrics.recordPrediction(answer.timing_ms, requestSource(request.headers[REQUEST_SOURCE_HEADER]));
     if (ticket) {
       const [sent, asis] = [ticket, answer];
       reply.raw.once('finish', () => shadow!.mirror(sent, asis));
