@@ -93,9 +93,10 @@ async function measureCompare(bench: BenchHost, pair: string, image: BenchImage)
  * slot's capacity (as its closed-loop p50 gives it), the two blocks of a pair sending the same
  * seeded arrival schedule; or with `loadShare` null a closed loop of one connection that keeps
  * AS-IS busy all the time (the worst case for shadow mode, which only sends mirrors while AS-IS is
- * idle).
+ * idle). With `onPercent` 0, a control: "on" blocks are off too, so the ratio shows the method's
+ * own noise.
  */
-async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: number | null): Promise<ShadowResult> {
+async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: number | null, onPercent = 100): Promise<ShadowResult> {
   const upload = buildMultipartBody(image.bytes);
   const closedLoop = async (): Promise<TimedRequest[]> => {
     const loop = startTimedLoop({ url: bench.url, upload, connections: 1 });
@@ -108,7 +109,7 @@ async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: num
   if (loadShare !== null) {
     const capacity = 1000 / percentile((await closedLoop()).map((r) => r.end - r.start), 0.5);
     const ratePerSecond = capacity * loadShare;
-    load = `random arrivals at ${ratePerSecond.toFixed(0)}/s (${Math.round(loadShare * 100)}% of capacity), ${PLAN.shadowOpenLoopBlockRequests} a block`;
+    load = `random arrivals at ${ratePerSecond.toFixed(0)}/s (${Math.round(loadShare * 100)}% of capacity), ${PLAN.shadowOpenLoopBlockRequests} a block${onPercent === 0 ? '; control: shadow off in "on" blocks too' : ''}`;
     run = (pair) => runOpenLoop({ url: bench.url, upload, ratePerSecond, requests: PLAN.shadowOpenLoopBlockRequests, random: seededRandom(pair + 1).uniform });
   }
   const pairs: BlockPair[] = [];
@@ -116,7 +117,7 @@ async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: num
   for (let pair = 0; pair < PLAN.shadowBlockPairs; pair++) {
     const latencies: BlockPair = { off: [], on: [] };
     for (const mode of pair % 2 === 0 ? ['off', 'on'] as const : ['on', 'off'] as const) {
-      bench.host.updateSettings({ shadowPercent: mode === 'on' ? 100 : 0 });
+      bench.host.updateSettings({ shadowPercent: mode === 'on' ? onPercent : 0 });
       await new Promise((resolve) => setTimeout(resolve, 500));
       latencies[mode] = (await run(pair)).filter((r) => r.status === 200).map((r) => r.end - r.start);
     }
@@ -220,7 +221,7 @@ function render(machine: ReturnType<typeof describeMachine>, { compare, shadow, 
     markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', '95% interval', 'mirrored', 'dropped'],
       shadow.map((s) => [s.image, s.load, `${s.off.requests} / ${s.on.requests}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 10, 11]),
     '',
-    `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): p99 is the ${ordinal(Math.ceil((1 - 0.99) * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests))}-slowest of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} requests in the open loop, so a few slow moments of the machine move it.`,
+    `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): p99 is the ${ordinal(Math.ceil((1 - 0.99) * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests))}-slowest of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} requests in the open loop, so a few slow moments of the machine move it. The control row measures shadow off against shadow off the same way: how far the ratio moves with nothing changed.`,
   );
   if (memory) {
     const first = memory.rssAt[0]!;
@@ -265,11 +266,10 @@ async function main(): Promise<void> {
         for (const image of [twelve, small]) results.compare.push(await measureCompare(bundled, 'bundled AS-IS 128 + TO-BE 160', image));
       }
       if (sections.has('shadow')) {
-        for (const image of [small, twelve]) {
-          for (const loadShare of [0.5, null]) {
-            progress(`shadow mode on ${image.name}, ${loadShare === null ? 'closed loop' : `${loadShare * 100}% load`}`);
-            results.shadow.push(await measureShadow(bundled, image, loadShare));
-          }
+        const cases = [[small, 0.5, 100], [small, null, 100], [twelve, 0.5, 100], [twelve, 0.5, 0], [twelve, null, 100]] as const;
+        for (const [image, loadShare, onPercent] of cases) {
+          progress(`shadow mode on ${image.name}, ${loadShare === null ? 'closed loop' : `${loadShare * 100}% load`}${onPercent === 0 ? ', control' : ''}`);
+          results.shadow.push(await measureShadow(bundled, image, loadShare, onPercent));
         }
       }
       if (sections.has('eval')) results.memory = await measureEvalMemory(bundled, dir);
