@@ -32,13 +32,13 @@ test('histogram quantiles are within 5% of the exact ones, over four orders of m
 });
 
 test('a tally keeps only the first disagreements but counts them all, so its size does not grow with the set', () => {
-  const tally = new EvalTally({ asis: model, tobe: model });
+  const tally = new EvalTally({ asis: { model }, tobe: { model } });
   for (let i = 0; i < 5_000; i++) {
     const asis = { predictions: [prediction('a')], ms: 2 };
     const tobe = { predictions: [prediction(i % 2 ? 'a' : 'b')], ms: 3 };
     tally.add({ file: `${i}.jpg`, trueClass: 'a', asis, tobe, agree: i % 2 === 1, decodeMs: 1 });
   }
-  const summary = tally.summary({ id: 'x', setDir: '/x', setName: 'x', state: 'done', error: null, startedAt: '', finishedAt: '' });
+  const summary = tally.summary({ id: 'x', setDir: '/x', setName: 'x', state: 'done', error: null, startedAt: '', finishedAt: '', setFingerprint: 'f' });
   assert.equal(summary.disagreementsTotal, 2_500);
   assert.equal(summary.disagreements.length, DISAGREEMENTS_KEPT);
   assert.equal(summary.agreement.rate, 0.5);
@@ -47,7 +47,7 @@ test('a tally keeps only the first disagreements but counts them all, so its siz
   assert.deepEqual(summary.classes, [{ name: 'a', images: 5_000, asisTop1Correct: 5_000, tobeTop1Correct: 2_500 }]);
   const disagreement = { file: 'y', trueClass: null, asis: { predictions: [prediction('a')], ms: 1 }, tobe: { predictions: [prediction('b')], ms: 1 }, agree: false, decodeMs: 1 };
   assert.equal(tally.keepsDisagreement(disagreement), false, 'the summary has kept all it keeps');
-  const fresh = new EvalTally({ asis: model, tobe: model });
+  const fresh = new EvalTally({ asis: { model }, tobe: { model } });
   assert.equal(fresh.keepsDisagreement(disagreement), true);
   assert.equal(fresh.keepsDisagreement({ ...disagreement, agree: true }), false);
 });

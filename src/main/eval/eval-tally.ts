@@ -6,7 +6,13 @@ import type { EvalAnswer, EvalImageRow } from './eval-csv.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** Everything about an evaluation that is not counted from its images. */
-export type EvalMeta = Pick<EvalSummary, 'id' | 'setDir' | 'setName' | 'state' | 'error' | 'startedAt' | 'finishedAt'>;
+export type EvalMeta = Pick<EvalSummary, 'id' | 'setDir' | 'setName' | 'state' | 'error' | 'startedAt' | 'finishedAt' | 'setFingerprint'>;
+
+/** A model an evaluation asks, and the SHA-256 of the whole bundle it is served from when known. */
+export interface TalliedModel {
+  model: ModelSummary;
+  bundleSha256?: string | undefined;
+}
 
 class ModelTally {
   answered = 0;
@@ -16,7 +22,7 @@ class ModelTally {
   top5Correct = 0;
   readonly latency = new LatencyHistogram();
 
-  constructor(readonly slot: SlotId, readonly model: ModelSummary) {}
+  constructor(readonly slot: SlotId, readonly served: TalliedModel) {}
 
   add(answer: EvalAnswer, trueClass: string | null): boolean {
     if ('error' in answer) {
@@ -37,8 +43,8 @@ class ModelTally {
     const rate = (correct: number): number | null => (this.labelledAnswered ? correct / this.labelledAnswered : null);
     return {
       slot: this.slot,
-      model: this.model,
-      bundleSha256: null,
+      model: this.served.model,
+      bundleSha256: this.served.bundleSha256 ?? null,
       answered: this.answered,
       failed: this.failed,
       top1Correct: this.top1Correct,
@@ -67,7 +73,7 @@ export class EvalTally {
   #agreed = 0;
   #disagreementsTotal = 0;
 
-  constructor(models: Record<SlotId, ModelSummary>) {
+  constructor(models: Record<SlotId, TalliedModel>) {
     this.#asis = new ModelTally('asis', models.asis);
     this.#tobe = new ModelTally('tobe', models.tobe);
   }
@@ -121,7 +127,6 @@ export class EvalTally {
       disagreementsTotal: this.#disagreementsTotal,
       decodeP50Ms: this.#decode.summary().p50Ms,
       unknownClasses: [],
-      setFingerprint: '',
     };
   }
 }

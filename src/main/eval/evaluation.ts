@@ -85,8 +85,8 @@ export async function checkEvalSet(dir: string): Promise<CheckedEvalSet> {
  */
 export async function runEvaluation(options: EvaluationOptions): Promise<EvalSummary> {
   const { id, store, slots, setDir, images: total } = options;
-  const meta: EvalMeta = { id, setDir, setName: basename(setDir), state: 'running', error: null, startedAt: new Date().toISOString(), finishedAt: null };
-  const tally = new EvalTally({ asis: slots.asis.model, tobe: slots.tobe.model });
+  const meta: EvalMeta = { id, setDir, setName: basename(setDir), state: 'running', error: null, startedAt: new Date().toISOString(), finishedAt: null, setFingerprint: options.setFingerprint };
+  const tally = new EvalTally(slots);
   const classes = new ClassNames(slots);
   let lastProgress = 0;
   const progress = (force: boolean): void => {
@@ -129,13 +129,9 @@ export async function runEvaluation(options: EvaluationOptions): Promise<EvalSum
   }
   progress(true);
   const state = failure !== null ? 'failed' : options.signal?.aborted ? 'cancelled' : 'done';
-  let summary = tally.summary({ ...meta, state, error: failure ?? (state === 'cancelled' ? 'Cancelled.' : null), finishedAt: new Date().toISOString() });
-  summary = {
-    ...summary,
+  let summary: EvalSummary = {
+    ...tally.summary({ ...meta, state, error: failure ?? (state === 'cancelled' ? 'Cancelled.' : null), finishedAt: new Date().toISOString() }),
     unknownClasses: classes.unknown(),
-    setFingerprint: options.setFingerprint,
-    asis: { ...summary.asis, bundleSha256: slots.asis.bundleSha256 ?? null },
-    tobe: { ...summary.tobe, bundleSha256: slots.tobe.bundleSha256 ?? null },
   };
   if (stored) {
     const files = stored.files;
