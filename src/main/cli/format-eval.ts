@@ -1,7 +1,6 @@
 import type { EvalModelStats, EvalSummary } from '../../shared/eval-api.js';
-import { formatTable } from './format.js';
-
 import { formatMs as ms, formatPercent as percent } from '../../shared/format.js';
+import { formatTable } from './format.js';
 
 /** An evaluation as the CLI prints it: the two models side by side, agreement and where the files are. */
 export function formatEvalSummary(summary: EvalSummary, files: { report: string; csv: string }): string {

@@ -80,6 +80,7 @@ export class Host extends EventEmitter implements HostController {
   readonly evaluations: Evaluations;
   /** What the gates need of each served bundle, read and hashed once per version of the file. */
   readonly #servedBundles = new ServedBundleFacts();
+  readonly #shadowImages: ShadowImages;
   /** Temporary slots serving a deploy candidate for the deploy gate, stopped with the host. */
   readonly #candidates = new Set<SlotSupervisor>();
   #control: FastifyInstance | null = null;
@@ -91,6 +92,7 @@ export class Host extends EventEmitter implements HostController {
     this.#options = options;
     this.#keyPassphrase = options.keyPassphrase ?? environmentPassphrase();
     this.dataDir = options.dataDir;
+    this.#shadowImages = new ShadowImages(this.dataDir);
     this.settings = options.settings;
     const supervisor = (slot: SlotId): SlotSupervisor => {
       const role = SLOT_ROLES[slot];
@@ -329,7 +331,7 @@ export class Host extends EventEmitter implements HostController {
 
   /** An image shadow mode kept (setting shadowKeepImages), by the file name its sample names. */
   shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }> {
-    return new ShadowImages(this.dataDir).read(name);
+    return this.#shadowImages.read(name);
   }
 
   /** Both slots with the model each serves, reached with the host's own token; NOT_READY when one is not serving. */
