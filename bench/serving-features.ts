@@ -12,7 +12,7 @@ import { makeBenchImages, type BenchImage } from './images.js';
 import { describeMachine, machineRows } from './machine.js';
 import { markdownTable } from './markdown-table.js';
 import { loadBenchModels, type BenchModel } from './models.js';
-import { median, percentile } from './stats.js';
+import { median, percentile, summarise, type LatencySummary } from './stats.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 import { buildMultipartBody } from './multipart-body.js';
 import { startTimedLoop, type TimedRequest } from './timed-requests.js';
@@ -46,7 +46,7 @@ function progress(message: string): void {
 }
 
 interface CompareCase { pair: string; image: string; compareMs: number; sequentialMs: number; concurrentMs: number }
-interface ShadowResult { image: string; load: string; off: { p50: number; p99: number; requests: number }; on: { p50: number; p99: number; requests: number }; p99Ratio: { low: number; high: number }; mirrored: number; dropped: number }
+interface ShadowResult { image: string; load: string; off: LatencySummary; on: LatencySummary; p99Ratio: { low: number; high: number }; mirrored: number; dropped: number }
 interface EvalMemory { images: number; seconds: number; rssAt: { images: number; rssMb: number; heapMb: number }[] }
 
 async function endpoints(bench: BenchHost): Promise<Record<SlotId, SlotEndpoint>> {
@@ -125,12 +125,11 @@ async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: num
   }
   bench.host.updateSettings({ shadowPercent: 0 });
   const after = (await bench.host.slots.asis.status()).shadow!;
-  const summary = (values: number[]) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99), requests: values.length });
   return {
     image: image.name,
     load,
-    off: summary(pairs.flatMap((p) => p.off)),
-    on: summary(pairs.flatMap((p) => p.on)),
+    off: summarise(pairs.flatMap((p) => p.off)),
+    on: summarise(pairs.flatMap((p) => p.on)),
     p99Ratio: p99RatioInterval(pairs),
     mirrored: after.mirrored - before.mirrored,
     dropped: after.dropped - before.dropped,
@@ -188,7 +187,6 @@ async function measureEvalMemory(bench: BenchHost, dir: string): Promise<EvalMem
 }
 
 const ms = (value: number): string => value.toFixed(1);
-const ordinal = (n: number): string => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
 const ratio = (value: number): string => `${value.toFixed(2)}x`;
 
 interface ServingResults { compare: CompareCase[]; shadow: ShadowResult[]; memory: EvalMemory | null }
@@ -219,9 +217,9 @@ function render(machine: ReturnType<typeof describeMachine>, { compare, shadow, 
     `AS-IS\'s \`/predict\` latency as the client sees it, with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has then had no request in progress for ${MIRROR_IDLE_GAP_MS} ms, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped; TO-BE runs at nice 10 and, on Linux, SCHED_IDLE), in ${PLAN.shadowBlockPairs} pairs of blocks (off then on, then on then off, so drift in machine speed falls on both alike). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it; the two blocks of a pair send the same seeded arrival schedule, so neither mode gets more bunched-up arrivals), and a closed loop of ${PLAN.shadowClosedLoopBlockSeconds} s blocks that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
     '',
     markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', '95% interval', 'mirrored', 'dropped'],
-      shadow.map((s) => [s.image, s.load, `${s.off.requests} / ${s.on.requests}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 10, 11]),
+      shadow.map((s) => [s.image, s.load, `${s.off.samples} / ${s.on.samples}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 10, 11]),
     '',
-    `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): p99 is the ${ordinal(Math.ceil((1 - 0.99) * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests))}-slowest of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} requests in the open loop, so a few slow moments of the machine move it. The control row measures shadow off against shadow off the same way: how far the ratio moves with nothing changed.`,
+    `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): in the open loop p99 is request ${Math.ceil(0.99 * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests)} of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} in latency order, so a few slow moments of the machine move it. The control row measures shadow off against shadow off the same way: how far the ratio moves with nothing changed.`,
   );
   if (memory) {
     const first = memory.rssAt[0]!;
