@@ -165,11 +165,12 @@ export class ShadowMirror {
       this.#count('agreed');
       return;
     }
-    this.#count('disagreed');
     const imageSha256 = createHash('sha256').update(ticket.image).digest('hex');
     const imageFile = this.#config.keepImages ? await this.#images.keep(imageSha256, ticket.image) : null;
+    // Counted together with its sample, so no reader sees a disagreement whose sample is still being kept.
     this.#samples.unshift({ at: new Date().toISOString(), imageSha256, asis: top(mine), tobe: top(tobe), imageFile });
     this.#samples.length = Math.min(this.#samples.length, SAMPLES_KEPT);
+    this.#count('disagreed');
   }
 
   /** Starts the counts afresh when either model is not the one they are about. */
