@@ -25,8 +25,9 @@ export interface CaseMeasurement {
   /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
   httpTop1: string;
   http: HttpResult[];
-  /** The bare reference server at 1 connection, measured in the same blocks as the slot. */
+  /** The bare reference server at 1 and at 8 connections, measured in the same blocks as the slot. */
   bareHttp: HttpResult;
+  bareThroughput: HttpResult;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   await sequentialFloor(session, image, plan.floorWarmUp);
   await concurrentFloor(session, image, plan.floorConcurrency, 1000);
   await load(THROUGHPUT_CONNECTIONS, plan.httpWarmUpSeconds);
-  await load(LATENCY_CONNECTIONS, plan.httpWarmUpSeconds / 2, subjects.bare);
+  await load(THROUGHPUT_CONNECTIONS, plan.httpWarmUpSeconds / 2, subjects.bare);
 
   progress(`latency: floor ${plan.floorIterations} calls and HTTP c=${LATENCY_CONNECTIONS} ${plan.httpSeconds} s, in ${blocks} alternating blocks`);
   await quiet.wait();
@@ -75,13 +76,17 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   await quiet.wait();
   const concurrent: ConcurrentSample[] = [];
   const atEight: LoadSample[] = [];
+  const bareAtEight: LoadSample[] = [];
+  block = 0;
   await alternate(
     blocks,
     async () => {
       concurrent.push(await concurrentFloor(session, image, plan.floorConcurrency, blockSeconds * 1000));
     },
     async () => {
-      atEight.push(await load(THROUGHPUT_CONNECTIONS, blockSeconds));
+      const slot = async (): Promise<void> => void atEight.push(await load(THROUGHPUT_CONNECTIONS, blockSeconds));
+      const bare = async (): Promise<void> => void bareAtEight.push(await load(THROUGHPUT_CONNECTIONS, blockSeconds / 2, subjects.bare));
+      for (const step of block++ % 2 === 0 ? [slot, bare] : [bare, slot]) await step();
     },
   );
 
@@ -91,7 +96,7 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
     await quiet.wait();
     http.push(summariseLoad([await load(connections, plan.httpSeconds)]));
   }
-  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http, bareHttp: summariseLoad(bareAtOne) };
+  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http, bareHttp: summariseLoad(bareAtOne), bareThroughput: summariseLoad(bareAtEight) };
 }
 
 /** Runs a and b `blocks` times each in the order a b b a a b ..., so neither always goes first. */
