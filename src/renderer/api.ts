@@ -1,6 +1,6 @@
 import type { ErrorBody } from '../shared/errors.js';
 import type { EvalProgress, EvalSummary } from '../shared/eval-api.js';
-import type { CompareResult, HostEvent, HostStatus, LogLine, SettingsUpdate, SlotAction } from '../shared/host-api.js';
+import type { CompareResult, HostEvent, HostStatus, LogLine, PathChoice, SettingsUpdate, SlotAction } from '../shared/host-api.js';
 import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, WatchStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
 import type { SlotId } from '../shared/slot-api.js';
@@ -58,6 +58,8 @@ export class ControlApi {
   gpu(): Promise<GpuCheck> { return this.#call('GET', '/api/gpu'); }
   rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }> { return this.#call('POST', `/api/slots/${slot}/token`, {}); }
   clearSlotToken(slot: SlotId): Promise<HostStatus> { return this.#call('DELETE', `/api/slots/${slot}/token`); }
+  /** The app's open dialog (only where `status.host.pathDialog`): the chosen path, null when cancelled. */
+  async choosePath(choice: PathChoice): Promise<string | null> { return (await this.#call<{ path: string | null }>('POST', '/api/choose-path', { choice })).path; }
   gpuPassphrase(): Promise<GpuPassphraseStatus> { return this.#call('GET', '/api/gpu/passphrase'); }
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus> { return this.#call('PUT', '/api/gpu/passphrase', { passphrase }); }
   logs(component: SlotId | 'host', lines = 50): Promise<LogLine[]> { return this.#call('GET', `/api/logs/${component}?lines=${lines}`); }

@@ -1,4 +1,4 @@
-import type { HostEvent, HostStatus, SlotAction } from '../shared/host-api.js';
+import type { HostEvent, HostStatus, PathChoice, SlotAction } from '../shared/host-api.js';
 import type { HistoryEntry, ReleaseProgress, WatchStatus } from '../shared/release-api.js';
 import type { SlotId } from '../shared/slot-api.js';
 import { ControlApi, errorText } from './api.js';
@@ -29,6 +29,7 @@ const evals = api ? createEvalsPanel({
   start: (dir) => api.startEval(dir),
   cancel: (id) => api.cancelEval(id),
   file: (id, file) => api.evalFile(id, file),
+  choosePath: (choice) => api.choosePath(choice),
 }) : null;
 const shadow = api ? createShadowPanel({
   settings: () => api.settings(),
@@ -74,7 +75,8 @@ function render(): void {
   renderHeader();
   if (location.hash === '#preferences') {
     void Promise.all([api!.settings(), api!.gpuPassphrase(), api!.status()]).then(([settings, passphrase, status]) => {
-      renderPreferences(main, settings, (change) => api!.updateSettings(change), render, { status: passphrase, save: (value) => api!.setGpuPassphrase(value) });
+      const choosePath = status.host.pathDialog ? (choice: PathChoice) => api!.choosePath(choice) : undefined;
+      renderPreferences(main, settings, (change) => api!.updateSettings(change), render, { status: passphrase, save: (value) => api!.setGpuPassphrase(value) }, choosePath);
       main.append(renderTokenPanel({ status, rotate: (slot) => api!.rotateSlotToken(slot), clear: (slot) => api!.clearSlotToken(slot) }));
     }, showError);
     return;
@@ -110,10 +112,11 @@ function renderHeader(): void {
   );
 }
 
-/** What comes from the host's status: the slot cards and shadow mode's figures. */
+/** What comes from the host's status: the slot cards, shadow mode's figures, and whether paths can be chosen in a dialog. */
 function renderSlots(): void {
   if (slotCards?.isConnected) renderSlotCards(slotCards, state.status, act);
   shadow?.show(state.status);
+  evals?.setPathDialog(state.status?.host.pathDialog ?? false);
 }
 
 function renderRelease(): void {

@@ -1,6 +1,7 @@
 import type { EvalProgress, EvalSummary } from '../shared/eval-api.js';
 import { SLOT_TITLES } from '../shared/slot-api.js';
 import { errorText } from './api.js';
+import { choosePathButton, type ChoosePath } from './choose-path-button.js';
 import { h, replaceChildren } from './dom.js';
 import { focusEvalDetail, renderEvalDetail, type EvalDetailView } from './eval-detail.js';
 import { formatPercent, formatTime } from './format.js';
@@ -14,6 +15,8 @@ export interface EvalsControl {
   cancel(id: string): Promise<EvalSummary>;
   /** One of an evaluation's files by name (`report.html`, `results.csv`, `thumbnails/1.jpg`). */
   file(id: string, file: string): Promise<Blob>;
+  /** The app's open dialog; its button shows once `setPathDialog(true)` says the host has one. */
+  choosePath: ChoosePath;
 }
 
 /**
@@ -27,10 +30,13 @@ export interface EvalsPanel {
   refresh(): void;
   progress(progress: EvalProgress): void;
   finished(summary: EvalSummary): void;
+  /** Whether the host can show an open dialog (the app), from its status. */
+  setPathDialog(available: boolean): void;
 }
 
 interface Parts {
   input: HTMLInputElement;
+  choose: HTMLButtonElement;
   evaluate: HTMLButtonElement;
   status: HTMLElement;
   list: HTMLElement;
@@ -53,6 +59,7 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
   let cancelling = false;
   let selectedId: string | null = null;
   let detail: EvalDetailView | null = null;
+  let pathDialog = false;
 
   const fail = (failure: Error): void => {
     error = errorText(failure);
@@ -156,8 +163,14 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
       panel.unmount();
       const input = h('input', { id: 'eval-dir', type: 'text', required: true, value: folder, spellcheck: 'false', autocomplete: 'off', placeholder: '/path/to/images', 'aria-describedby': 'eval-dir-hint', 'data-testid': 'eval-dir', oninput: () => (folder = input.value) });
       const evaluate = h('button', { type: 'submit', class: 'primary', 'data-action': 'evaluate' }, t('evaluate'));
+      const choose = choosePathButton('eval-set', input, control.choosePath, (message) => {
+        error = message;
+        drawStatus();
+      });
+      choose.hidden = !pathDialog;
       parts = {
         input,
+        choose,
         evaluate,
         status: h('div', { class: 'eval-status', 'aria-live': 'polite' }),
         list: h('div', { class: 'eval-list', 'data-testid': 'eval-list' }),
@@ -167,7 +180,7 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
         h('h2', {}, t('evals')),
         h('form', { class: 'eval-form', onsubmit: submit },
           h('label', { for: 'eval-dir' }, t('evalFolder')),
-          h('div', { class: 'eval-input' }, input, evaluate),
+          h('div', { class: 'eval-input' }, input, choose, evaluate),
           h('p', { id: 'eval-dir-hint', class: 'muted hint' }, t('evalFolderHint')),
         ),
         parts.status, parts.list, parts.detail);
@@ -194,6 +207,10 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
       if (ended.has(progress.id)) return;
       running = progress;
       drawStatus();
+    },
+    setPathDialog(available) {
+      pathDialog = available;
+      if (parts) parts.choose.hidden = !available;
     },
     finished(summary) {
       ended.add(summary.id);

@@ -1,6 +1,7 @@
-import type { SettingsUpdate } from '../shared/host-api.js';
+import type { PathChoice, SettingsUpdate } from '../shared/host-api.js';
 import type { GpuPassphraseStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
+import { choosePathButton, type ChoosePath } from './choose-path-button.js';
 import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t, type Language, type MessageKey } from './i18n.js';
 
@@ -13,6 +14,8 @@ type Field = {
   hint?: MessageKey;
   /** A fraction or factor: any step, where the browser would otherwise accept whole numbers only. */
   fractional?: boolean;
+  /** A path on the host's machine that the app's open dialog can fill. */
+  choose?: PathChoice;
 };
 
 const FIELDS: Array<{ group: string; fields: Field[] }> = [
@@ -28,7 +31,7 @@ const FIELDS: Array<{ group: string; fields: Field[] }> = [
     { key: 'gpuHost', label: 'Host or ~/.ssh/config alias', kind: 'text' },
     { key: 'gpuPort', label: 'Port (0: from SSH config)', kind: 'number' },
     { key: 'gpuUser', label: 'User', kind: 'text' },
-    { key: 'gpuKeyPath', label: 'Private key file', kind: 'text' },
+    { key: 'gpuKeyPath', label: 'Private key file', kind: 'text', choose: 'gpu-key' },
     { key: 'gpuUseAgent', label: 'Use ssh-agent', kind: 'checkbox' },
     { key: 'gpuRunsDir', label: 'Runs folder', kind: 'text' },
     { key: 'gpuHostKeyFingerprint', label: 'Pinned host key (SHA256:...)', kind: 'text' },
@@ -37,7 +40,7 @@ const FIELDS: Array<{ group: string; fields: Field[] }> = [
     { key: 'historyLimit', label: 'Versions kept for rollback', kind: 'number' },
   ] },
   { group: 'Promotion gate', fields: [
-    { key: 'promotionGateSet', label: 'Gate set (folder on the host)', kind: 'text', hint: 'hintPromotionGateSet' },
+    { key: 'promotionGateSet', label: 'Gate set (folder on the host)', kind: 'text', hint: 'hintPromotionGateSet', choose: 'gate-set' },
     { key: 'promotionGateMaxDrop', label: 'Largest drop allowed (0-1)', kind: 'number', fractional: true, hint: 'hintPromotionGateMaxDrop' },
     { key: 'promotionGateMaxLatencyFactor', label: 'p99 latency factor allowed', kind: 'number', fractional: true, hint: 'hintPromotionGateMaxLatencyFactor' },
     { key: 'deployGateMinimum', label: 'Deploy minimum (0-1, 0: off)', kind: 'number', fractional: true, hint: 'hintDeployGateMinimum' },
@@ -52,9 +55,10 @@ export interface PassphraseControl {
 
 /**
  * The Preferences view: every setting in one form, saved through the host (validated there), and
- * where the host can keep one, the GPU key passphrase in a form of its own.
+ * where the host can keep one, the GPU key passphrase in a form of its own. With `choosePath` (the
+ * app), path fields get a "Choose…" button.
  */
-export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void, passphrase?: PassphraseControl): void {
+export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void, passphrase?: PassphraseControl, choosePath?: ChoosePath): void {
   const note = h('p', { role: 'status', 'data-testid': 'preferences-message' });
   const inputs = new Map<keyof Settings, HTMLInputElement | HTMLSelectElement>();
   const fieldset = ({ group, fields }: (typeof FIELDS)[number]): HTMLElement => h('fieldset', {}, h('legend', {}, group), ...fields.map((field) => {
@@ -65,7 +69,13 @@ export function renderPreferences(container: HTMLElement, settings: Settings, sa
       ? h('select', { id }, ...(field.options ?? []).map((option) => h('option', { value: option, selected: option === value }, option)))
       : h('input', { id, type: field.kind, step: field.fractional ? 'any' : undefined, 'aria-describedby': hintId, ...(field.kind === 'checkbox' ? { checked: Boolean(value) } : { value: String(value) }) });
     inputs.set(field.key, input);
-    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input, field.hint ? h('p', { id: hintId, class: 'muted hint' }, t(field.hint)) : null);
+    const chooser = field.choose && choosePath && input instanceof HTMLInputElement
+      ? h('div', { class: 'with-choose' }, input, choosePathButton(field.choose, input, choosePath, (message) => {
+        note.className = 'error';
+        note.textContent = message;
+      }))
+      : input;
+    return h('div', { class: 'field' }, h('label', { for: id }, field.label), chooser, field.hint ? h('p', { id: hintId, class: 'muted hint' }, t(field.hint)) : null);
   }));
   const languagePicker = h('select', { id: 'pref-language', onchange: (event) => {
     setLanguage((event.target as HTMLSelectElement).value as Language);

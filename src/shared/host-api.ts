@@ -43,9 +43,21 @@ export interface SlotStatus {
 
 /** The answer of the control API's `GET /api/status`. */
 export interface HostStatus {
-  host: { pid: number; version: string; startedAt: string; dataDir: string; controlUrl: string };
+  host: {
+    pid: number;
+    version: string;
+    startedAt: string;
+    dataDir: string;
+    controlUrl: string;
+    /** Whether the host can show a native dialog to choose a folder or file (`POST /api/choose-path`): the app can, `litecnn serve` cannot. */
+    pathDialog: boolean;
+  };
   slots: SlotStatus[];
 }
+
+/** What a native open dialog is asked to choose: a folder of images to evaluate, the promotion gate's set, or the GPU server's private key. */
+export type PathChoice = 'eval-set' | 'gate-set' | 'gpu-key';
+export const PATH_CHOICES: readonly PathChoice[] = ['eval-set', 'gate-set', 'gpu-key'];
 
 /** What `POST /api/slots/:target/:action` can do. */
 export type SlotAction = 'start' | 'stop' | 'restart';

@@ -67,14 +67,17 @@ describe('openElectronSettings (real electron-store)', () => {
 });
 
 describe('openAppHost', () => {
-  test('seeds the data dir from the bundled weights and reads the shared settings file', async () => {
+  test('seeds the data dir from the bundled weights, reads the shared settings file, and offers the app\'s open dialog', async () => {
     const dataDir = await tempDir();
     openSettings(dataDir).set('asisPort', 9891);
     const launcher = utilityProcessLauncher(createFakeElectron().electron.utilityProcess);
-    const host = await openAppHost({ dataDir, bundledWeightsDir: BUNDLED_WEIGHTS_DIR, launcher }, Store, { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' });
+    const choosePath = async (choice: string): Promise<string> => `/Users/me/chosen-${choice}`;
+    const host = await openAppHost({ dataDir, bundledWeightsDir: BUNDLED_WEIGHTS_DIR, launcher, choosePath }, Store, { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' });
     assert.equal(host.dataDir, dataDir);
     assert.equal(host.settings.asisPort, 9891);
     await access(join(dataDir, 'weights', 'model_8891.bin'));
     await access(join(dataDir, 'weights', 'model_8892.bin'));
+    assert.equal((await host.status()).host.pathDialog, true);
+    assert.equal(await host.choosePath('gate-set'), '/Users/me/chosen-gate-set');
   });
 });

@@ -249,6 +249,38 @@ describe('MenuBarApp: the dashboard window', () => {
   });
 });
 
+describe('MenuBarApp: choosing a path for the dashboard', () => {
+  test('a folder for an evaluation: an open dialog for folders, on the dashboard window, answering the chosen folder', async () => {
+    const { fake, menuBar, setups } = await startApp({ openDialogAnswers: ['/Users/me/Pictures/pets'] });
+    clickItem(fake.lastMenu(), 'open-dashboard');
+    await menuBar.idle();
+    const focusBefore = fake.app.focusCalls;
+    assert.equal(await setups[0]!.choosePath('eval-set'), '/Users/me/Pictures/pets');
+    const [shown] = fake.openDialogs;
+    assert.equal(shown?.window, fake.windows[0], 'a sheet on the dashboard, not a free window behind it');
+    assert.deepEqual(shown?.options.properties, ['openDirectory', 'treatPackageAsDirectory']);
+    assert.equal(shown?.options.title, 'Choose a Folder of Images to Evaluate');
+    assert.equal(shown?.options.defaultPath, '/tmp/litecnn-fake-home');
+    assert.ok(fake.app.focusCalls > focusBefore, 'a menu-bar app must come to the front for its dialog');
+  });
+
+  test('the GPU key: a file, starting in ~/.ssh with hidden files shown; in Korean for a Korean user', async () => {
+    const { fake, setups } = await startApp({ openDialogAnswers: ['/Users/me/.ssh/id_ed25519'], preferredLanguages: ['ko-KR'] });
+    assert.equal(await setups[0]!.choosePath('gpu-key'), '/Users/me/.ssh/id_ed25519');
+    const [shown] = fake.openDialogs;
+    assert.equal(shown?.window, null, 'no dashboard open: a dialog of its own');
+    assert.deepEqual(shown?.options.properties, ['openFile', 'showHiddenFiles', 'treatPackageAsDirectory']);
+    assert.equal(shown?.options.defaultPath, '/tmp/litecnn-fake-home/.ssh');
+    assert.equal(shown?.options.title, 'GPU 서버 개인 키 선택');
+  });
+
+  test('a cancelled dialog answers null', async () => {
+    const { fake, setups } = await startApp({ openDialogAnswers: [null] });
+    assert.equal(await setups[0]!.choosePath('gate-set'), null);
+    assert.deepEqual(fake.openDialogs[0]?.options.properties, ['openDirectory', 'treatPackageAsDirectory']);
+  });
+});
+
 describe('MenuBarApp: notifications', () => {
   test('shown for release history and slot crashes', async () => {
     const { fake, host } = await startApp();

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
+import type { MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 import type { MenuBarElectron } from '../../src/main/electron/menu-bar-app.js';
 
 /**
@@ -15,6 +15,8 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
   const notifications: { title: string; body: string }[] = [];
   const dialogs: MessageBoxOptions[] = [];
   const dialogAnswers = [...(options.dialogAnswers ?? [])];
+  const openDialogs: { options: OpenDialogOptions; window: FakeBrowserWindow | null }[] = [];
+  const openDialogAnswers = [...(options.openDialogAnswers ?? [])];
   const openedPaths: string[] = [];
   const forks: FakeUtilityChild[] = [];
 
@@ -97,6 +99,14 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
       log.push(`dialog:${box.message}`);
       return { response: dialogAnswers.shift() ?? box.cancelId ?? 0, checkboxChecked: false };
     },
+    /** As Electron: (options) or (window, options); answers the next scripted path, else cancelled. */
+    showOpenDialog: async (...args: [OpenDialogOptions] | [FakeBrowserWindow, OpenDialogOptions]) => {
+      const [window, dialogOptions] = args.length === 2 ? args : [null, args[0]];
+      openDialogs.push({ options: dialogOptions, window });
+      log.push(`openDialog:${dialogOptions.title ?? ''}`);
+      const path = openDialogAnswers.shift() ?? null;
+      return { canceled: path === null, filePaths: path === null ? [] : [path] };
+    },
   };
 
   const shell = {
@@ -125,7 +135,7 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
   return {
     /** The fakes typed as the real module's parts, to pass to the code under test. */
     electron: electron as unknown as MenuBarElectron,
-    app, log, menus, trays, windows, notifications, dialogs, dialogAnswers, openedPaths, forks, utilityProcess,
+    app, log, menus, trays, windows, notifications, dialogs, dialogAnswers, openDialogs, openDialogAnswers, openedPaths, forks, utilityProcess,
     /** The newest menu template the app built. */
     lastMenu(): MenuItemConstructorOptions[] {
       const menu = menus.at(-1);
@@ -144,6 +154,8 @@ export interface FakeElectronOptions {
   preferredLanguages?: string[];
   /** Responses (button indexes) of the next message boxes, in order. */
   dialogAnswers?: number[];
+  /** Paths the next open dialogs answer, in order (null: the user cancelled). */
+  openDialogAnswers?: (string | null)[];
   openPathError?: string;
   dark?: boolean;
 }
@@ -171,6 +183,7 @@ export class FakeApp extends EventEmitter {
     return Promise.resolve();
   }
   getPath(name: string): string {
+    if (name === 'home') return '/tmp/litecnn-fake-home';
     if (name !== 'userData') throw new Error(`the fake app has no path "${name}"`);
     return this.#options.userData ?? '/tmp/litecnn-fake-user-data';
   }

@@ -90,7 +90,7 @@ export class FakeHost extends EventEmitter implements MenuBarHost {
     this.log.push('host.stopped');
   }
   async status(): Promise<HostStatus> {
-    return { host: { pid: 1, version: '0.1.0', startedAt: '2026-03-01T10:00:00.000Z', dataDir: this.dataDir, controlUrl: this.controlUrl }, slots: this.slots.map((s) => ({ ...s })) };
+    return { host: { pid: 1, version: '0.1.0', startedAt: '2026-03-01T10:00:00.000Z', dataDir: this.dataDir, controlUrl: this.controlUrl, pathDialog: true }, slots: this.slots.map((s) => ({ ...s })) };
   }
   async act(target: string, action: SlotAction): Promise<HostStatus> {
     this.#record(`host.act:${target}:${action}`);

@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { Host } from '../../src/main/host/host.js';
+import { Host, type HostOptions } from '../../src/main/host/host.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/main/settings/settings-schema.js';
 import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
 import type { SlotId } from '../../src/shared/slot-api.js';
@@ -9,12 +9,13 @@ import { tempDir } from './temp-dir.js';
  * A real host (both slot processes, the control API) on ephemeral loopback ports. Stopped when the
  * enclosing test ends, or after the test file when called at the top level (not from a before hook).
  */
-export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?: string): Promise<{ host: Host; dataDir: string; url: (slot: SlotId) => Promise<string> }> {
+export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?: string, options: Pick<HostOptions, 'choosePath'> = {}): Promise<{ host: Host; dataDir: string; url: (slot: SlotId) => Promise<string> }> {
   const dir = dataDir ?? (await tempDir('litecnn-host-'));
   const host = new Host({
     dataDir: dir,
     settings: { ...DEFAULT_SETTINGS, asisPort: 0, tobePort: 0, controlPort: 0, ...overrides },
     launcher: forkSlotLauncher,
+    ...options,
   });
   after(() => host.stop());
   await host.start();

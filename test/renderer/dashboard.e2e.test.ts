@@ -211,6 +211,11 @@ test('an evaluation started from the dashboard shows the stored figures, thumbna
     new MutationObserver(() => { if (document.querySelector('[data-testid=eval-progress]')) window.__sawEvalProgress = true; }).observe(document.body, { childList: true, subtree: true });
   })()`);
   await recordRevokedUrls();
+  // A headless host has no open dialog: no "Choose…" button, and the API says how to do without.
+  assert.equal(await page.isHidden('[data-action=choose-eval-set]'), true);
+  const refused = await fetch(`${origin}/api/choose-path`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ choice: 'eval-set' }) });
+  assert.equal(refused.status, 409);
+  assert.match(((await refused.json()) as { error: { code: string; message: string } }).error.message, /without a window .* Type the path/);
   await page.getByTestId('eval-dir').fill(dir);
   await page.click('[data-action=evaluate]');
   const row = page.locator('[data-testid=eval-list] tr[data-eval-id]').filter({ hasText: basename(dir) }).filter({ hasText: 'done' });

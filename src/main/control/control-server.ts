@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { SLOT_ACTIONS, type CompareResult, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
+import { PATH_CHOICES, SLOT_ACTIONS, type CompareResult, type PathChoice, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
@@ -32,6 +32,7 @@ export interface HostController {
   rotateSlotToken(slot: SlotId): Promise<{ token: string; status: HostStatus }>;
   clearSlotToken(slot: SlotId): Promise<HostStatus>;
   setGpuPassphrase(passphrase: string): Promise<GpuPassphraseStatus>;
+  choosePath(choice: PathChoice): Promise<string | null>;
   compare(image: Uint8Array): Promise<CompareResult>;
   readonly evaluations: EvaluationsController;
   shadowImage(name: string): Promise<{ bytes: Buffer; contentType: string }>;
@@ -116,6 +117,10 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.put<{ Body: { passphrase: string } }>('/api/gpu/passphrase', {
     schema: { body: { type: 'object', required: ['passphrase'], additionalProperties: false, properties: { passphrase: { type: 'string', maxLength: 1024 } } } },
   }, async (request) => controller.setGpuPassphrase(request.body.passphrase));
+
+  app.post<{ Body: { choice: PathChoice } }>('/api/choose-path', {
+    schema: { body: { type: 'object', required: ['choice'], additionalProperties: false, properties: { choice: { enum: PATH_CHOICES } } } },
+  }, async (request) => ({ path: await controller.choosePath(request.body.choice) }));
 
   app.get('/api/events', (request, reply) => streamEvents(controller, request, reply));
   app.addHook('preClose', async () => endEventStreams());

@@ -1,5 +1,6 @@
 import { Host } from '../host/host.js';
 import { prepareDataDir } from '../host/data-dir.js';
+import type { PathChooser } from '../host/path-dialog.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { openElectronSettings, type ElectronStoreClass } from './electron-settings.js';
 import { keychainPassphrase, type SafeStorageLike } from './keychain-passphrase.js';
@@ -9,12 +10,13 @@ export interface AppHostSetup {
   dataDir: string;
   bundledWeightsDir: string;
   launcher: SlotProcessLauncher;
+  choosePath: PathChooser;
 }
 
 /**
  * The host the menu-bar app runs: the same data dir, settings file and weights `litecnn serve`
  * would use, its settings opened with electron-store, its slots launched by `launcher`, the GPU key
- * passphrase kept with safeStorage.
+ * passphrase kept with safeStorage, and paths chosen with the app's open dialog.
  */
 export async function openAppHost(setup: AppHostSetup, Store: ElectronStoreClass, safeStorage: SafeStorageLike): Promise<Host> {
   await prepareDataDir(setup.dataDir, setup.bundledWeightsDir);
@@ -26,5 +28,6 @@ export async function openAppHost(setup: AppHostSetup, Store: ElectronStoreClass
     launcher: setup.launcher,
     bundledWeightsDir: setup.bundledWeightsDir,
     keyPassphrase: keychainPassphrase(safeStorage, setup.dataDir),
+    choosePath: setup.choosePath,
   });
 }

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type * as Electron from 'electron';
-import type { HostEvent, SlotAction, SlotStatus } from '../../shared/host-api.js';
+import type { HostEvent, PathChoice, SlotAction, SlotStatus } from '../../shared/host-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Host } from '../host/host.js';
+import type { PathChooser } from '../host/path-dialog.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { appPaths, type AppPaths } from './app-paths.js';
 import { confirmed, nothingToRollBackNotice, promoteConfirmation, rollbackConfirmation, rollbackTarget } from './confirmations.js';
 import { failureDialog, type FailedAction } from './failure-dialog.js';
 import { languageFor, type Language } from './menu-bar-strings.js';
+import { openDialogOptions } from './open-dialog-options.js';
 import { deployResultNotification, notificationFor, type NotificationText } from './notifications.js';
 import { buildTrayMenu, trayTitle, trayTooltip, type SlotTarget, type TrayActions, type TrayState } from './tray-menu.js';
 import { utilityProcessLauncher } from './utility-process-launcher.js';
@@ -26,6 +28,8 @@ export interface MenuBarHostSetup {
   dataDir: string;
   bundledWeightsDir: string;
   launcher: SlotProcessLauncher;
+  /** The app's open dialog, for the dashboard's "Choose…" buttons. */
+  choosePath: PathChooser;
 }
 
 export interface MenuBarAppOptions {
@@ -172,7 +176,8 @@ export class MenuBarApp {
 
   async #startHost(paths: AppPaths): Promise<MenuBarHost> {
     const launcher = utilityProcessLauncher(this.#electron.utilityProcess);
-    const host = await this.#options.createHost({ dataDir: paths.dataDir, bundledWeightsDir: paths.bundledWeightsDir, launcher });
+    const choosePath: PathChooser = (choice) => this.#choosePath(choice);
+    const host = await this.#options.createHost({ dataDir: paths.dataDir, bundledWeightsDir: paths.bundledWeightsDir, launcher, choosePath });
     this.#host = host;
     host.on('event', (event: HostEvent) => this.#onHostEvent(event));
     await host.start();
@@ -320,6 +325,16 @@ export class MenuBarApp {
     } catch (error) {
       await this.#showDialog(failureDialog(action, error, this.#language));
     }
+  }
+
+  /** The open dialog for a dashboard's "Choose…" button: on the dashboard window when it is open. */
+  async #choosePath(choice: PathChoice): Promise<string | null> {
+    const { app, dialog } = this.#electron;
+    app.focus({ steal: true });
+    const options = openDialogOptions(choice, this.#language, app.getPath('home'));
+    const window = this.#window && !this.#window.isDestroyed() ? this.#window : null;
+    const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return canceled ? null : (filePaths[0] ?? null);
   }
 
   #showDialog(options: Electron.MessageBoxOptions): Promise<Electron.MessageBoxReturnValue> {

@@ -1,4 +1,4 @@
-import type { SlotState } from '../../shared/host-api.js';
+import type { PathChoice, SlotState } from '../../shared/host-api.js';
 import type { DeployStep, ReleaseAction, ReleaseStep } from '../../shared/release-api.js';
 
 /** The menu-bar app's two languages (the dashboard's too). */
@@ -66,6 +66,11 @@ const en = {
   rollbackButton: 'Roll Back',
   cancel: 'Cancel',
   nothingToRollBack: 'TO-BE has no earlier version to roll back to.',
+  choose: {
+    'eval-set': { title: 'Choose a Folder of Images to Evaluate', button: 'Evaluate' },
+    'gate-set': { title: 'Choose the Promotion Gate’s Image Folder', button: 'Choose' },
+    'gpu-key': { title: 'Choose the Private Key for the GPU Server', button: 'Choose' },
+  } satisfies Record<PathChoice, { title: string; button: string }>,
   couldNot: {
     start: 'Could not start the slot',
     stop: 'Could not stop the slot',
@@ -138,6 +143,11 @@ const ko: MenuBarStrings = {
   rollbackButton: '롤백',
   cancel: '취소',
   nothingToRollBack: 'TO-BE에는 되돌릴 이전 버전이 없습니다.',
+  choose: {
+    'eval-set': { title: '평가할 이미지 폴더 선택', button: '평가' },
+    'gate-set': { title: '승격 게이트 이미지 폴더 선택', button: '선택' },
+    'gpu-key': { title: 'GPU 서버 개인 키 선택', button: '선택' },
+  },
   couldNot: {
     start: '슬롯을 시작할 수 없습니다',
     stop: '슬롯을 중지할 수 없습니다',

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { checkDeployMinimum, describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { HostStatus, SlotAction } from '../../shared/host-api.js';
+import type { HostStatus, PathChoice, SlotAction } from '../../shared/host-api.js';
 import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { buildControlServer, type HostController } from '../control/control-server.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
@@ -16,6 +16,7 @@ import { checkSettingsChange, type Settings } from '../settings/settings-schema.
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { SlotSupervisor, type SlotStateChange } from '../slot/slot-supervisor.js';
 import { prepareDataDir, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
+import { PathDialog, type PathChooser } from './path-dialog.js';
 import { SLOT_ROLES, slotPort } from './slot-roles.js';
 import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
@@ -58,6 +59,8 @@ export interface HostOptions {
   watcherFirstCheckDelayMs?: number;
   /** Where the GPU key passphrase comes from; by default LITECNN_GPU_KEY_PASSPHRASE. */
   keyPassphrase?: KeyPassphraseSource;
+  /** The app's native open dialog; headless hosts have none. */
+  choosePath?: PathChooser;
 }
 
 /**
@@ -73,6 +76,7 @@ export class Host extends EventEmitter implements HostController {
   #watcher: DeployWatcher | null = null;
   readonly #options: HostOptions;
   readonly #keyPassphrase: KeyPassphraseSource;
+  readonly #pathDialog: PathDialog;
   readonly #token = generateToken();
   /** Accepted by slots that require a token, so that compare and the local CLI keep working. */
   readonly #slotToken = generateToken();
@@ -91,6 +95,7 @@ export class Host extends EventEmitter implements HostController {
     super();
     this.#options = options;
     this.#keyPassphrase = options.keyPassphrase ?? environmentPassphrase();
+    this.#pathDialog = new PathDialog(options.choosePath);
     this.dataDir = options.dataDir;
     this.#shadowImages = new ShadowImages(this.dataDir);
     this.settings = options.settings;
@@ -194,6 +199,7 @@ export class Host extends EventEmitter implements HostController {
         startedAt: this.#startedAt.toISOString(),
         dataDir: this.dataDir,
         controlUrl: this.#controlUrl,
+        pathDialog: this.#pathDialog.available,
       },
       slots: await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].status())),
     };
@@ -294,6 +300,11 @@ export class Host extends EventEmitter implements HostController {
     }
     await this.#keyPassphrase.save(passphrase);
     return this.gpuPassphrase();
+  }
+
+  /** Asks the user for a folder or file with the app's native dialog (null: cancelled); refused headless. */
+  choosePath(choice: PathChoice): Promise<string | null> {
+    return this.#pathDialog.choose(choice);
   }
 
   #changeSetting<K extends keyof Settings>(key: K, value: Settings[K]): void {
