@@ -2,17 +2,14 @@ import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 import { decodePixels, prepareImage, type PreparedImage } from './preprocess.js';
 
-/** The shared decode is this many times the largest model's size (see prepareForModels). */
-const SHARED_DECODE_OVERSAMPLING = 2;
-
 /**
  * One image as the input tensors of several models, decoded once: keyed by `inputSpecKey`, one
  * tensor per distinct input spec. Models with the same spec share one tensor (exactly what
- * `/predict` would make). Models with different specs are each resized from one shared decode,
- * at twice the size the largest of them needs: an image up to that size is decoded whole, so every
- * tensor is exactly what `/predict` makes; a larger one (a phone photo) is resized once more from
- * those pixels, a difference in the last digits of the scores. Each tensor is ready (its promise
- * settles) as soon as it is made, so a caller can send the first while the second is resized.
+ * `/predict` would make). Models with different specs are each resized from one shared decode
+ * (see decodePixels: exact for an image up to twice the largest model's size, and for the model
+ * whose resize sets the decode's size; a difference in the last digits of the scores for the
+ * other). Each tensor is ready (its promise settles) as soon as it is made, so a caller can send
+ * the first while the second is resized.
  */
 export function prepareForModels(image: Uint8Array, specs: readonly ModelInputSpec[], maxInputPixels?: number): Map<string, Promise<PreparedImage>> {
   const distinct = new Map(specs.map((spec) => [inputSpecKey(spec), spec] as const));
@@ -20,8 +17,8 @@ export function prepareForModels(image: Uint8Array, specs: readonly ModelInputSp
   const sizes = [...distinct.values()].map(decodedSizeFor);
   const pixels = decodePixels(
     image,
-    Math.max(...sizes.map((size) => size.width)) * SHARED_DECODE_OVERSAMPLING,
-    Math.max(...sizes.map((size) => size.height)) * SHARED_DECODE_OVERSAMPLING,
+    Math.max(...sizes.map((size) => size.width)),
+    Math.max(...sizes.map((size) => size.height)),
     maxInputPixels,
   );
   return new Map([...distinct].map(([key, spec]) => [key, pixels.then((decoded) => prepareImage(decoded, spec, maxInputPixels))]));

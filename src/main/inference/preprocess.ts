@@ -44,13 +44,32 @@ export async function prepareImage(image: Uint8Array | DecodedPixels, spec: Mode
   };
 }
 
+/** Images at most this many times the size the models need are decoded whole (see decodePixels). */
+const WHOLE_DECODE_FACTOR = 2;
+
 /**
- * Decodes an image once into pixels at least `width` x `height` (both sides), from which
- * `prepareImage` can then make tensors for several models without decoding again.
+ * Decodes an image once into pixels from which `prepareImage` can make the tensors of models whose
+ * resizes need at most `width` x `height`: the whole image when it is at most twice that (every
+ * tensor is then exactly what `/predict` makes), else resized to just cover it, as the model that
+ * needs that size resizes (its tensor is exact; a smaller model's is resized once more, a
+ * difference in the last digits). Decoding no larger than needed lets a big JPEG use libjpeg's
+ * 1/8 shrink-on-load, as `/predict` does.
  */
 export async function decodePixels(image: Uint8Array, width: number, height: number, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<DecodedPixels> {
-  const { data, info } = await rawPixels(decoder(image, maxInputPixels).resize({ width, height, fit: 'outside', withoutEnlargement: true }), maxInputPixels);
+  const size = await orientedSize(image, maxInputPixels);
+  const whole = size.width <= width * WHOLE_DECODE_FACTOR || size.height <= height * WHOLE_DECODE_FACTOR;
+  const pipeline = whole ? decoder(image, maxInputPixels) : decoder(image, maxInputPixels).resize({ width, height, fit: 'outside' });
+  const { data, info } = await rawPixels(pipeline, maxInputPixels);
   return { data, width: info.width, height: info.height };
+}
+
+/** The image's size once its EXIF orientation is applied, from its header. */
+async function orientedSize(image: Uint8Array, maxInputPixels: number): Promise<{ width: number; height: number }> {
+  try {
+    return (await sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' }).metadata()).autoOrient;
+  } catch (error) {
+    throw imageError(error, maxInputPixels);
+  }
 }
 
 /** The shape of one image's input tensor as the manifest lays it out. */
