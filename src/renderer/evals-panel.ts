@@ -1,7 +1,8 @@
 import type { EvalProgress, EvalSummary } from '../shared/eval-api.js';
 import { SLOT_TITLES } from '../shared/slot-api.js';
 import { errorText } from './api.js';
-import { choosePathButton, type ChoosePath } from './choose-path-button.js';
+import type { PathChooser } from '../shared/host-api.js';
+import { choosePathButton } from './choose-path-button.js';
 import { h, replaceChildren } from './dom.js';
 import { focusEvalDetail, renderEvalDetail, type EvalDetailView } from './eval-detail.js';
 import { formatPercent, formatTime } from './format.js';
@@ -16,7 +17,7 @@ export interface EvalsControl {
   /** One of an evaluation's files by name (`report.html`, `results.csv`, `thumbnails/1.jpg`). */
   file(id: string, file: string): Promise<Blob>;
   /** The app's open dialog; its button shows once `setPathDialog(true)` says the host has one. */
-  choosePath: ChoosePath;
+  choosePath: PathChooser;
 }
 
 /**
@@ -163,7 +164,7 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
       panel.unmount();
       const input = h('input', { id: 'eval-dir', type: 'text', required: true, value: folder, spellcheck: 'false', autocomplete: 'off', placeholder: '/path/to/images', 'aria-describedby': 'eval-dir-hint', 'data-testid': 'eval-dir', oninput: () => (folder = input.value) });
       const evaluate = h('button', { type: 'submit', class: 'primary', 'data-action': 'evaluate' }, t('evaluate'));
-      const choose = choosePathButton('eval-set', input, control.choosePath, (message) => {
+      const choose = choosePathButton('eval-set', input, t('evalFolder'), control.choosePath, (message) => {
         error = message;
         drawStatus();
       });
@@ -180,7 +181,7 @@ export function createEvalsPanel(control: EvalsControl): EvalsPanel {
         h('h2', {}, t('evals')),
         h('form', { class: 'eval-form', onsubmit: submit },
           h('label', { for: 'eval-dir' }, t('evalFolder')),
-          h('div', { class: 'eval-input' }, input, choose, evaluate),
+          h('div', { class: 'path-input eval-input' }, input, choose, evaluate),
           h('p', { id: 'eval-dir-hint', class: 'muted hint' }, t('evalFolderHint')),
         ),
         parts.status, parts.list, parts.detail);

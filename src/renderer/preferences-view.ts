@@ -1,7 +1,7 @@
-import type { PathChoice, SettingsUpdate } from '../shared/host-api.js';
+import type { PathChoice, PathChooser, SettingsUpdate } from '../shared/host-api.js';
 import type { GpuPassphraseStatus } from '../shared/release-api.js';
 import type { Settings } from '../shared/settings.js';
-import { choosePathButton, type ChoosePath } from './choose-path-button.js';
+import { choosePathButton } from './choose-path-button.js';
 import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t, type Language, type MessageKey } from './i18n.js';
 
@@ -58,7 +58,7 @@ export interface PassphraseControl {
  * where the host can keep one, the GPU key passphrase in a form of its own. With `choosePath` (the
  * app), path fields get a "Choose…" button.
  */
-export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void, passphrase?: PassphraseControl, choosePath?: ChoosePath): void {
+export function renderPreferences(container: HTMLElement, settings: Settings, save: (change: Partial<Settings>) => Promise<SettingsUpdate>, onLanguage: () => void, passphrase?: PassphraseControl, choosePath?: PathChooser): void {
   const note = h('p', { role: 'status', 'data-testid': 'preferences-message' });
   const inputs = new Map<keyof Settings, HTMLInputElement | HTMLSelectElement>();
   const fieldset = ({ group, fields }: (typeof FIELDS)[number]): HTMLElement => h('fieldset', {}, h('legend', {}, group), ...fields.map((field) => {
@@ -70,9 +70,9 @@ export function renderPreferences(container: HTMLElement, settings: Settings, sa
       : h('input', { id, type: field.kind, step: field.fractional ? 'any' : undefined, 'aria-describedby': hintId, ...(field.kind === 'checkbox' ? { checked: Boolean(value) } : { value: String(value) }) });
     inputs.set(field.key, input);
     const chooser = field.choose && choosePath && input instanceof HTMLInputElement
-      ? h('div', { class: 'with-choose' }, input, choosePathButton(field.choose, input, choosePath, (message) => {
-        note.className = 'error';
-        note.textContent = message;
+      ? h('div', { class: 'path-input' }, input, choosePathButton(field.choose, input, field.label, choosePath, (message) => {
+        note.className = message ? 'error' : '';
+        note.textContent = message ?? '';
       }))
       : input;
     return h('div', { class: 'field' }, h('label', { for: id }, field.label), chooser, field.hint ? h('p', { id: hintId, class: 'muted hint' }, t(field.hint)) : null);

@@ -59,6 +59,9 @@ export interface HostStatus {
 export type PathChoice = 'eval-set' | 'gate-set' | 'gpu-key';
 export const PATH_CHOICES: readonly PathChoice[] = ['eval-set', 'gate-set', 'gpu-key'];
 
+/** Shows the app's open dialog for `choice` and answers the chosen path, or null when the user cancelled. */
+export type PathChooser = (choice: PathChoice) => Promise<string | null>;
+
 /** What `POST /api/slots/:target/:action` can do. */
 export type SlotAction = 'start' | 'stop' | 'restart';
 export const SLOT_ACTIONS: readonly SlotAction[] = ['start', 'stop', 'restart'];

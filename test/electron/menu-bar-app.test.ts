@@ -254,10 +254,13 @@ describe('MenuBarApp: choosing a path for the dashboard', () => {
     const { fake, menuBar, setups } = await startApp({ openDialogAnswers: ['/Users/me/Pictures/pets'] });
     clickItem(fake.lastMenu(), 'open-dashboard');
     await menuBar.idle();
+    fake.windows[0]!.minimized = true;
     const focusBefore = fake.app.focusCalls;
     assert.equal(await setups[0]!.choosePath('eval-set'), '/Users/me/Pictures/pets');
     const [shown] = fake.openDialogs;
     assert.equal(shown?.window, fake.windows[0], 'a sheet on the dashboard, not a free window behind it');
+    assert.equal(fake.windows[0]!.minimized, false, 'a sheet on a minimized window would not be seen');
+    assert.equal(fake.windows[0]!.visible, true);
     assert.deepEqual(shown?.options.properties, ['openDirectory', 'treatPackageAsDirectory']);
     assert.equal(shown?.options.title, 'Choose a Folder of Images to Evaluate');
     assert.equal(shown?.options.defaultPath, '/tmp/litecnn-fake-home');
@@ -274,10 +277,15 @@ describe('MenuBarApp: choosing a path for the dashboard', () => {
     assert.equal(shown?.options.title, 'GPU 서버 개인 키 선택');
   });
 
-  test('a cancelled dialog answers null', async () => {
-    const { fake, setups } = await startApp({ openDialogAnswers: [null] });
+  test('a cancelled dialog answers null; a closed dashboard gets a dialog of its own', async () => {
+    const { fake, menuBar, setups } = await startApp({ openDialogAnswers: [null] });
+    clickItem(fake.lastMenu(), 'open-dashboard');
+    await menuBar.idle();
+    fake.windows[0]!.close();
     assert.equal(await setups[0]!.choosePath('gate-set'), null);
+    assert.equal(fake.openDialogs[0]?.window, null);
     assert.deepEqual(fake.openDialogs[0]?.options.properties, ['openDirectory', 'treatPackageAsDirectory']);
+    assert.equal(fake.openDialogs[0]?.options.buttonLabel, 'Choose');
   });
 });
 

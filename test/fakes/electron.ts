@@ -57,6 +57,7 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     visible = false;
     destroyed = false;
     focused = false;
+    minimized = false;
     constructor(readonly options: Record<string, unknown>) {
       super();
       windows.push(this);
@@ -67,6 +68,12 @@ export function createFakeElectron(options: FakeElectronOptions = {}) {
     }
     show(): void {
       this.visible = true;
+    }
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    restore(): void {
+      this.minimized = false;
     }
     focus(): void {
       this.focused = true;

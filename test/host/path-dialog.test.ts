@@ -3,12 +3,17 @@ import assert from 'node:assert/strict';
 import type { PathChoice } from '../../src/shared/host-api.js';
 import { LiteCnnError } from '../../src/main/errors.js';
 import { PathDialog } from '../../src/main/host/path-dialog.js';
+import { Host } from '../../src/main/host/host.js';
+import { DEFAULT_SETTINGS } from '../../src/main/settings/settings-schema.js';
+import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
+import { eventually } from '../helpers/running-host.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-function refusal(code: string, message: RegExp) {
+function refusal(code: string, message: RegExp, httpStatus = 409) {
   return (error: unknown): boolean => {
     assert.ok(error instanceof LiteCnnError);
     assert.equal(error.code, code);
-    assert.equal(error.httpStatus, 409);
+    assert.equal(error.httpStatus, httpStatus);
     assert.match(error.message, message);
     return true;
   };
@@ -46,10 +51,47 @@ describe('PathDialog', () => {
     close('/srv/gate');
     assert.equal(await first, '/srv/gate');
     fail = true;
-    await assert.rejects(dialog.choose('eval-set'), /the window went away/);
+    await assert.rejects(dialog.choose('eval-set'), { code: 'INTERNAL', message: /dialog to choose a path failed \(.*the window went away\)\. Type the path instead/ });
     fail = false;
     const again = dialog.choose('eval-set');
     close('/srv/set');
     assert.equal(await again, '/srv/set');
   });
+
+  test('closing (the host stops) lets go of an open dialog and opens no new one', async () => {
+    let answer: (path: string) => void = () => undefined;
+    const dialog = new PathDialog(() => new Promise((resolve) => (answer = resolve)));
+    const open = dialog.choose('eval-set');
+    dialog.close();
+    await assert.rejects(open, refusal('NOT_READY', /quitting/, 503));
+    answer('/late/answer');
+    await assert.rejects(dialog.choose('gate-set'), refusal('NOT_READY', /quitting/, 503));
+  });
+});
+
+test('a host stops while its dialog is still open: the request is answered 503 and the control API closes', async () => {
+  const asked: string[] = [];
+  const host = new Host({
+    dataDir: await tempDir('litecnn-host-'),
+    settings: { ...DEFAULT_SETTINGS, asisPort: 0, tobePort: 0, controlPort: 0 },
+    launcher: forkSlotLauncher,
+    choosePath: (choice) => {
+      asked.push(choice);
+      return new Promise(() => undefined);
+    },
+  });
+  let stopped: Promise<void> | null = null;
+  try {
+    await host.start();
+    const origin = new URL(host.dashboardUrl).origin;
+    const pending = fetch(`${origin}/api/choose-path`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ choice: 'eval-set' }) });
+    await eventually(() => assert.deepEqual(asked, ['eval-set']));
+    stopped = host.stop();
+    const answer = await pending;
+    assert.equal(answer.status, 503);
+    assert.match(((await answer.json()) as { error: { message: string } }).error.message, /quitting/);
+    await stopped;
+  } finally {
+    await (stopped ?? host.stop());
+  }
 });

@@ -212,7 +212,9 @@ test('an evaluation started from the dashboard shows the stored figures, thumbna
   })()`);
   await recordRevokedUrls();
   // A headless host has no open dialog: no "Choose…" button, and the API says how to do without.
-  assert.equal(await page.isHidden('[data-action=choose-eval-set]'), true);
+  const choose = page.locator('[data-action=choose-eval-set]');
+  assert.equal(await choose.count(), 1);
+  assert.equal(await choose.isHidden(), true);
   const refused = await fetch(`${origin}/api/choose-path`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ choice: 'eval-set' }) });
   assert.equal(refused.status, 409);
   assert.match(((await refused.json()) as { error: { code: string; message: string } }).error.message, /without a window .* Type the path/);
@@ -308,6 +310,7 @@ test('everything is reachable by keyboard and fits 800x600', async () => {
 test('the preferences view saves settings through the host, validated', async () => {
   await page.goto(`${origin}/#preferences`);
   await page.locator('#pref-historyLimit').fill('12');
+  assert.equal(await page.locator('[data-action^=choose-]').count(), 0, 'a headless host has no dialog to choose paths with');
   await page.click('form.preferences button[type=submit]');
   await page.getByTestId('preferences-message').filter({ hasText: 'Saved' }).waitFor();
   assert.equal(host.settings.historyLimit, 12);

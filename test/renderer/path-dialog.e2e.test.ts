@@ -8,15 +8,17 @@ import { fixtureImage } from '../helpers/paths.js';
 import { eventually, startTestHost } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-// The app's host, with its open dialog played by the user: each call answers the next path (null: cancelled).
+// The app's host, with its open dialog played by the user: each call answers the next path (null: cancelled; an Error: the dialog failed).
 const asked: PathChoice[] = [];
-const answers: (string | null)[] = [];
+const answers: (string | null | Error)[] = [];
 let dialogClosed: Promise<void> | null = null;
 const { host } = await startTestHost({}, undefined, {
   choosePath: async (choice) => {
     asked.push(choice);
     await dialogClosed;
-    return answers.shift() ?? null;
+    const answer = answers.shift() ?? null;
+    if (answer instanceof Error) throw answer;
+    return answer;
   },
 });
 const browser = await launchChromium();
@@ -62,23 +64,33 @@ test('the app\'s host offers its open dialog: the API answers the chosen path, r
   asked.length = 0;
 });
 
-test('Evaluations: "Choose…" fills the folder (a cancel leaves it) and the evaluation runs on the chosen folder', async () => {
+test('Evaluations: "Choose…" fills the folder (a cancel leaves it, a failure says why) and the evaluation runs on the chosen folder', async () => {
   await page.goto(host.dashboardUrl);
   const choose = page.locator('[data-action=choose-eval-set]');
   await choose.waitFor({ state: 'visible' });
+  assert.equal(await choose.getAttribute('aria-label'), 'Choose… Folder on the host', 'screen readers hear which field it fills');
   const field = page.getByTestId('eval-dir');
   await field.fill('/typed/before');
+  const focused = (): Promise<string> => page.evaluate<string>(`document.activeElement?.getAttribute('data-action') ?? document.activeElement?.getAttribute('data-testid') ?? ''`);
 
   answers.push(null);
   await choose.click();
   await eventually(() => assert.deepEqual(asked, ['eval-set']));
   await eventually(async () => assert.equal(await choose.isEnabled(), true));
   assert.equal(await field.inputValue(), '/typed/before');
+  await eventually(async () => assert.equal(await focused(), 'choose-eval-set', 'focus is back on the button after a cancel'));
+
+  answers.push(new Error('the dialog could not open'));
+  await choose.click();
+  const error = page.getByTestId('eval-error');
+  await error.filter({ hasText: 'the dialog could not open' }).waitFor();
 
   const dir = await photoFolder();
   answers.push(dir);
   await choose.click();
   await eventually(async () => assert.equal(await field.inputValue(), dir));
+  await eventually(async () => assert.equal(await focused(), 'eval-dir', 'focus moves to the filled field'));
+  assert.equal(await error.count(), 0, 'the earlier failure no longer shows');
   await page.click('[data-action=evaluate]');
   const row = page.locator('[data-testid=eval-list] tr[data-eval-id]').filter({ hasText: basename(dir) }).filter({ hasText: 'done' });
   await row.waitFor({ timeout: 60_000 });

@@ -1,6 +1,6 @@
 import { Host } from '../host/host.js';
 import { prepareDataDir } from '../host/data-dir.js';
-import type { PathChooser } from '../host/path-dialog.js';
+import type { PathChooser } from '../../shared/host-api.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { openElectronSettings, type ElectronStoreClass } from './electron-settings.js';
 import { keychainPassphrase, type SafeStorageLike } from './keychain-passphrase.js';

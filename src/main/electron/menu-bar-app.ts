@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type * as Electron from 'electron';
-import type { HostEvent, PathChoice, SlotAction, SlotStatus } from '../../shared/host-api.js';
+import type { HostEvent, PathChoice, PathChooser, SlotAction, SlotStatus } from '../../shared/host-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Host } from '../host/host.js';
-import type { PathChooser } from '../host/path-dialog.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { appPaths, type AppPaths } from './app-paths.js';
 import { confirmed, nothingToRollBackNotice, promoteConfirmation, rollbackConfirmation, rollbackTarget } from './confirmations.js';
@@ -327,12 +326,14 @@ export class MenuBarApp {
     }
   }
 
-  /** The open dialog for a dashboard's "Choose…" button: on the dashboard window when it is open. */
+  /** The open dialog for a dashboard's "Choose…" button: a sheet on the dashboard window (brought back into view) when it is open. */
   async #choosePath(choice: PathChoice): Promise<string | null> {
     const { app, dialog } = this.#electron;
     app.focus({ steal: true });
     const options = openDialogOptions(choice, this.#language, app.getPath('home'));
     const window = this.#window && !this.#window.isDestroyed() ? this.#window : null;
+    if (window?.isMinimized()) window.restore();
+    window?.show();
     const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return canceled ? null : (filePaths[0] ?? null);
   }

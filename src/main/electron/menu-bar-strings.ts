@@ -67,7 +67,7 @@ const en = {
   cancel: 'Cancel',
   nothingToRollBack: 'TO-BE has no earlier version to roll back to.',
   choose: {
-    'eval-set': { title: 'Choose a Folder of Images to Evaluate', button: 'Evaluate' },
+    'eval-set': { title: 'Choose a Folder of Images to Evaluate', button: 'Choose' },
     'gate-set': { title: 'Choose the Promotion Gate’s Image Folder', button: 'Choose' },
     'gpu-key': { title: 'Choose the Private Key for the GPU Server', button: 'Choose' },
   } satisfies Record<PathChoice, { title: string; button: string }>,
@@ -144,7 +144,7 @@ const ko: MenuBarStrings = {
   cancel: '취소',
   nothingToRollBack: 'TO-BE에는 되돌릴 이전 버전이 없습니다.',
   choose: {
-    'eval-set': { title: '평가할 이미지 폴더 선택', button: '평가' },
+    'eval-set': { title: '평가할 이미지 폴더 선택', button: '선택' },
     'gate-set': { title: '승격 게이트 이미지 폴더 선택', button: '선택' },
     'gpu-key': { title: 'GPU 서버 개인 키 선택', button: '선택' },
   },

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { checkDeployMinimum, describeFailedChecks, gateEvaluation, judgePromotion } from '../eval/promotion-gate.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { HostStatus, PathChoice, SlotAction } from '../../shared/host-api.js';
+import type { HostStatus, PathChoice, PathChooser, SlotAction } from '../../shared/host-api.js';
 import { SLOT_IDS, type SlotId } from '../../shared/slot-api.js';
 import { buildControlServer, type HostController } from '../control/control-server.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
@@ -16,7 +16,7 @@ import { checkSettingsChange, type Settings } from '../settings/settings-schema.
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { SlotSupervisor, type SlotStateChange } from '../slot/slot-supervisor.js';
 import { prepareDataDir, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
-import { PathDialog, type PathChooser } from './path-dialog.js';
+import { PathDialog } from './path-dialog.js';
 import { SLOT_ROLES, slotPort } from './slot-roles.js';
 import { resolveSlotTargets } from './slot-targets.js';
 import { PRODUCT_VERSION } from '../product.js';
@@ -181,6 +181,8 @@ export class Host extends EventEmitter implements HostController {
 
   /** Stops the watcher, both slots and the control API. */
   async stop(): Promise<void> {
+    // An open dialog's request would hold the control API's close until the user answered.
+    this.#pathDialog.close();
     this.#watcher?.stop();
     await this.evaluations.stop();
     await Promise.all([...this.#candidates].map((candidate) => candidate.stop()));

@@ -1,8 +1,5 @@
-import type { PathChoice } from '../../shared/host-api.js';
-import { LiteCnnError } from '../errors.js';
-
-/** Shows a native open dialog and answers the chosen path, or null when the user cancelled. */
-export type PathChooser = (choice: PathChoice) => Promise<string | null>;
+import type { PathChoice, PathChooser } from '../../shared/host-api.js';
+import { LiteCnnError, describeError } from '../errors.js';
 
 /**
  * The app's native open dialog behind the control API, one at a time. A host without one
@@ -11,6 +8,8 @@ export type PathChooser = (choice: PathChoice) => Promise<string | null>;
 export class PathDialog {
   readonly #chooser: PathChooser | undefined;
   #open = false;
+  #closed = false;
+  #abandon: (() => void) | null = null;
 
   constructor(chooser?: PathChooser) {
     this.#chooser = chooser;
@@ -21,17 +20,33 @@ export class PathDialog {
   }
 
   async choose(choice: PathChoice): Promise<string | null> {
-    if (!this.#chooser) {
+    const chooser = this.#chooser;
+    if (!chooser) {
       throw new LiteCnnError('NOT_SUPPORTED', 'This host runs without a window (litecnn serve), so it cannot show a dialog to choose a path. Type the path as it is on the host\'s machine instead.', { httpStatus: 409 });
     }
+    if (this.#closed) throw quitting();
     if (this.#open) {
       throw new LiteCnnError('BUSY', 'A dialog to choose a path is already open in LiteCNN Dual. Choose there or cancel it, then try again.', { httpStatus: 409 });
     }
     this.#open = true;
     try {
-      return await this.#chooser(choice);
+      return await new Promise<string | null>((resolve, reject) => {
+        this.#abandon = () => reject(quitting());
+        chooser(choice).then(resolve, (error: unknown) => reject(new LiteCnnError('INTERNAL', `The dialog to choose a path failed (${describeError(error)}). Type the path instead.`, { httpStatus: 500, cause: error })));
+      });
     } finally {
       this.#open = false;
+      this.#abandon = null;
     }
   }
+
+  /** The host is stopping: an open dialog no longer holds its request (its answer is dropped), and no new one opens. */
+  close(): void {
+    this.#closed = true;
+    this.#abandon?.();
+  }
+}
+
+function quitting(): LiteCnnError {
+  return new LiteCnnError('NOT_READY', 'LiteCNN Dual is quitting, so no path is chosen. Open the dashboard again once it runs.', { httpStatus: 503 });
 }
