@@ -7,7 +7,7 @@ import type { PredictResponse, SlotId, SlotInfo } from '../../src/shared/slot-ap
 import { compareOnSlots } from '../../src/main/host/compare-slots.js';
 import type { SlotEndpoint } from '../../src/main/http/slot-endpoint.js';
 import { prepareForModels } from '../../src/main/inference/prepare-for-models.js';
-import { prepareImage } from '../../src/main/inference/preprocess.js';
+import { decodePixels, prepareImage, type DecodedPixels } from '../../src/main/inference/preprocess.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { startTestHost } from '../helpers/running-host.js';
@@ -54,6 +54,10 @@ test('an image the host cannot decode goes to the slots, whose own errors come b
   for (const side of [result.asis, result.tobe]) assert.equal('error' in side && (side.error as { code: string }).code, 'CORRUPT_IMAGE');
 });
 
+function sizeOf({ width, height }: DecodedPixels): { width: number; height: number } {
+  return { width, height };
+}
+
 /** Mean absolute difference between the shared decode's tensor for `spec` and the one /predict makes. */
 async function sharedDecodeDifference(image: Uint8Array, specs: ModelInputSpec[], spec: ModelInputSpec): Promise<number> {
   const shared = (await prepareForModels(image, specs).get(inputSpecKey(spec)))!;
@@ -70,7 +74,9 @@ test('models with different input specs each get their own tensor from one share
   const large: ModelInputSpec = { ...small, width: 160, height: 160, layout: 'NHWC', colorOrder: 'BGR', resize: { mode: 'resize-crop', shorterSide: 183 } };
   const wide: ModelInputSpec = { ...small, width: 160, height: 96, resize: { mode: 'cover' } };
   const photo12mp = await sharp(photo).resize({ width: 4000, height: 3000, fit: 'cover' }).jpeg({ quality: 90 }).toBuffer();
-  assert.equal(prepareForModels(photo12mp, [small, large, small]).size, 2, 'one tensor per distinct spec');
+  const tensors = prepareForModels(photo12mp, [small, large, small]);
+  assert.equal(tensors.size, 2, 'one tensor per distinct spec');
+  await Promise.all(tensors.values());
 
   // The husky photo (at most twice the size the models need) is decoded whole.
   for (const spec of [small, large]) assert.equal(await sharedDecodeDifference(photo, [small, large], spec), 0);
@@ -78,8 +84,16 @@ test('models with different input specs each get their own tensor from one share
   assert.equal(await sharedDecodeDifference(photo12mp, [small, large], large), 0);
   const resizedTwice = await sharedDecodeDifference(photo12mp, [small, large], small);
   assert.ok(resizedTwice > 0 && resizedTwice <= 0.03, `mean difference ${resizedTwice}`);
-  // Neither model sets both sides of the decode: both close.
-  for (const spec of [small, wide]) assert.ok(await sharedDecodeDifference(photo12mp, [small, wide], spec) <= 0.03);
+  // The small model's crop sets the scale here (the wide one needs only more width): its tensor is exact, the wide one's close.
+  assert.equal(await sharedDecodeDifference(photo12mp, [small, wide], small), 0);
+  const wideResizedTwice = await sharedDecodeDifference(photo12mp, [small, wide], wide);
+  assert.ok(wideResizedTwice > 0 && wideResizedTwice <= 0.03, `mean difference ${wideResizedTwice}`);
+  assert.deepEqual(sizeOf(await decodePixels(photo12mp, 160, 146)), { width: 195, height: 146 }, 'just covering the box');
+  // Whether an image is small enough to decode whole is judged after its EXIF rotation: stored 1000x300, it stands 300x1000.
+  const rotated = await sharp(photo).resize({ width: 1000, height: 300, fit: 'fill' }).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+  assert.deepEqual(sizeOf(await decodePixels(rotated, 160, 146)), { width: 300, height: 1000 });
+  // sharp resizes an EXIF-rotated image before turning it, /predict included: close, not exact.
+  for (const spec of [small, wide]) assert.ok(await sharedDecodeDifference(rotated, [small, wide], spec) <= 0.03);
 
   const same = prepareForModels(photo12mp, [small, small]);
   assert.deepEqual(Array.from((await same.get(inputSpecKey(small)))!.data), Array.from((await prepareImage(photo12mp, small)).data), 'one spec: exactly the /predict tensor');

@@ -6,9 +6,8 @@ import { decodePixels, prepareImage, type PreparedImage } from './preprocess.js'
  * One image as the input tensors of several models, decoded once: keyed by `inputSpecKey`, one
  * tensor per distinct input spec. Models with the same spec share one tensor (exactly what
  * `/predict` would make). Models with different specs are each resized from one shared decode
- * (see decodePixels: exact for an image up to twice the largest model's size, and for the model
- * whose resize sets the decode's size; a difference in the last digits of the scores for the
- * other). Each tensor is ready (its promise settles) as soon as it is made, so a caller can send
+ * (see decodePixels for when such a tensor is exact, and when it differs in the last digits of the
+ * scores). Each tensor is ready (its promise settles) as soon as it is made, so a caller can send
  * the first while the second is resized.
  */
 export function prepareForModels(image: Uint8Array, specs: readonly ModelInputSpec[], maxInputPixels?: number): Map<string, Promise<PreparedImage>> {

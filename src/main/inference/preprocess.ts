@@ -49,14 +49,18 @@ const WHOLE_DECODE_FACTOR = 2;
 
 /**
  * Decodes an image once into pixels from which `prepareImage` can make the tensors of models whose
- * resizes need at most `width` x `height`: the whole image when it is at most twice that (every
- * tensor is then exactly what `/predict` makes), else resized to just cover it, as the model that
- * needs that size resizes (its tensor is exact; a smaller model's is resized once more, a
- * difference in the last digits). Decoding no larger than needed lets a big JPEG use libjpeg's
- * 1/8 shrink-on-load, as `/predict` does.
+ * resizes need at most `width` x `height`:
+ * - the whole image when it is at most twice that. A tensor made from it is exactly `/predict`'s,
+ *   unless that model is so much smaller that its own `/predict` shrinks the JPEG while loading it,
+ *   or the image has an EXIF rotation (`/predict` then resizes before it turns the image).
+ * - else the image resized to just cover that box, as a cropping model (resize-crop or cover) whose
+ *   scale that is resizes it: its tensor is exact, the others' are resized once more (a difference
+ *   in the last digits). Decoding no larger than needed lets a big JPEG use libjpeg's 1/8
+ *   shrink-on-load, as `/predict` does.
  */
 export async function decodePixels(image: Uint8Array, width: number, height: number, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<DecodedPixels> {
   const size = await orientedSize(image, maxInputPixels);
+  // Covering the box scales by the larger of the two ratios, so one side within the factor is enough.
   const whole = size.width <= width * WHOLE_DECODE_FACTOR || size.height <= height * WHOLE_DECODE_FACTOR;
   const pipeline = whole ? decoder(image, maxInputPixels) : decoder(image, maxInputPixels).resize({ width, height, fit: 'outside' });
   const { data, info } = await rawPixels(pipeline, maxInputPixels);
@@ -66,7 +70,7 @@ export async function decodePixels(image: Uint8Array, width: number, height: num
 /** The image's size once its EXIF orientation is applied, from its header. */
 async function orientedSize(image: Uint8Array, maxInputPixels: number): Promise<{ width: number; height: number }> {
   try {
-    return (await sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' }).metadata()).autoOrient;
+    return (await encoded(image, maxInputPixels).metadata()).autoOrient;
   } catch (error) {
     throw imageError(error, maxInputPixels);
   }
@@ -80,11 +84,15 @@ export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layou
 
 /** The shared start of every pipeline: orientation, alpha on white, sRGB. */
 function decoder(image: Uint8Array | DecodedPixels, maxInputPixels: number): Sharp {
-  // limitInputPixels is checked against the header, before any pixel is decoded.
   const source = image instanceof Uint8Array
-    ? sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' }).rotate()
+    ? encoded(image, maxInputPixels).rotate()
     : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
   return source.flatten({ background: '#ffffff' }).toColourspace('srgb');
+}
+
+/** Encoded image bytes; limitInputPixels is checked against the header, before any pixel is decoded. */
+function encoded(image: Uint8Array, maxInputPixels: number): Sharp {
+  return sharp(image, { limitInputPixels: maxInputPixels, failOn: 'error' });
 }
 
 async function rawPixels(pipeline: Sharp, maxInputPixels: number): Promise<{ data: Buffer; info: OutputInfo }> {
