@@ -25,9 +25,10 @@ export interface CaseMeasurement {
   /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
   httpTop1: string;
   http: HttpResult[];
-  /** The bare reference server at 1 and at 8 connections, measured in the same blocks as the slot. */
-  bareHttp: HttpResult;
-  bareThroughput: HttpResult;
+  /** The bare reference server at LATENCY_CONNECTIONS, measured in the same blocks as the slot. */
+  bareAtOne: HttpResult;
+  /** The bare reference server at THROUGHPUT_CONNECTIONS, measured in the same blocks as the slot. */
+  bareAtEight: HttpResult;
 }
 
 /**
@@ -47,6 +48,15 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
     await waitUntilIdle(server.pid);
     return sample;
   };
+  // The bare server runs half as long: it is a reference, not a target. Which of the two goes first alternates.
+  let turn = 0;
+  const slotAndBare = async (connections: number, slot: LoadSample[], bare: LoadSample[]): Promise<void> => {
+    const steps = [
+      async () => void slot.push(await load(connections, blockSeconds)),
+      async () => void bare.push(await load(connections, blockSeconds / 2, subjects.bare)),
+    ];
+    for (const step of turn++ % 2 === 0 ? steps : steps.reverse()) await step();
+  };
 
   progress('warm-up');
   await sequentialFloor(session, image, plan.floorWarmUp);
@@ -59,17 +69,12 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   const sequential: SequentialSample[] = [];
   const atOne: LoadSample[] = [];
   const bareAtOne: LoadSample[] = [];
-  let block = 0;
   await alternate(
     blocks,
     async () => {
       sequential.push(await sequentialFloor(session, image, Math.ceil(plan.floorIterations / blocks)));
     },
-    async () => {
-      const slot = async (): Promise<void> => void atOne.push(await load(LATENCY_CONNECTIONS, blockSeconds));
-      const bare = async (): Promise<void> => void bareAtOne.push(await load(LATENCY_CONNECTIONS, blockSeconds / 2, subjects.bare));
-      for (const step of block++ % 2 === 0 ? [slot, bare] : [bare, slot]) await step();
-    },
+    () => slotAndBare(LATENCY_CONNECTIONS, atOne, bareAtOne),
   );
 
   progress(`throughput: floor ${plan.floorConcurrency} in flight and HTTP c=${THROUGHPUT_CONNECTIONS}, ${plan.httpSeconds} s each, in ${blocks} alternating blocks`);
@@ -77,17 +82,12 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
   const concurrent: ConcurrentSample[] = [];
   const atEight: LoadSample[] = [];
   const bareAtEight: LoadSample[] = [];
-  block = 0;
   await alternate(
     blocks,
     async () => {
       concurrent.push(await concurrentFloor(session, image, plan.floorConcurrency, blockSeconds * 1000));
     },
-    async () => {
-      const slot = async (): Promise<void> => void atEight.push(await load(THROUGHPUT_CONNECTIONS, blockSeconds));
-      const bare = async (): Promise<void> => void bareAtEight.push(await load(THROUGHPUT_CONNECTIONS, blockSeconds / 2, subjects.bare));
-      for (const step of block++ % 2 === 0 ? [slot, bare] : [bare, slot]) await step();
-    },
+    () => slotAndBare(THROUGHPUT_CONNECTIONS, atEight, bareAtEight),
   );
 
   const http = [summariseLoad(atOne), summariseLoad(atEight)];
@@ -96,7 +96,7 @@ export async function measureCase(subjects: CaseSubjects, image: BenchImage, pla
     await quiet.wait();
     http.push(summariseLoad([await load(connections, plan.httpSeconds)]));
   }
-  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http, bareHttp: summariseLoad(bareAtOne), bareThroughput: summariseLoad(bareAtEight) };
+  return { floor: summariseFloor(top1, sequential, concurrent, plan.floorConcurrency), httpTop1, http, bareAtOne: summariseLoad(bareAtOne), bareAtEight: summariseLoad(bareAtEight) };
 }
 
 /** Runs a and b `blocks` times each in the order a b b a a b ..., so neither always goes first. */

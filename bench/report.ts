@@ -5,7 +5,7 @@ import { markdownTable } from './markdown-table.js';
 import { machineRows } from './machine.js';
 import { releaseSection } from './release-report.js';
 import type { BenchResults } from './results.js';
-import { LATENCY_CONNECTIONS, THROUGHPUT_CONNECTIONS, type TargetCheck } from './targets.js';
+import { LATENCY_CONNECTIONS, MAX_LATENCY_RATIO, MIN_THROUGHPUT_RATIO, THROUGHPUT_CONNECTIONS, type TargetCheck } from './targets.js';
 
 const perSecond = (value: number): string => value.toFixed(1);
 const ratio = (value: number): string => `${value.toFixed(2)}x`;
@@ -107,8 +107,8 @@ function breakdownSection({ cases }: BenchResults): string {
       ms(atOne.slotClassify.p50 - c.floor.latency.p50),
       ms(atOne.latency.p50 - atOne.slotClassify.p50),
       ms(atOne.latency.p50),
-      `${ms(c.bareHttp.latency.p50)} (${(c.bareHttp.latency.p50 / c.floor.latency.p50).toFixed(2)}x)`,
-      `${c.bareThroughput.requestsPerSecond.toFixed(1)} (${(c.bareThroughput.requestsPerSecond / c.floor.maxThroughput).toFixed(2)}x)`,
+      `${ms(c.bareAtOne.latency.p50)} (${ratio(c.bareAtOne.latency.p50 / c.floor.latency.p50)})`,
+      `${perSecond(c.bareAtEight.requestsPerSecond)} (${ratio(c.bareAtEight.requestsPerSecond / c.floor.maxThroughput)})`,
       cpuMsPerRequest(c.floor.throughputCpu.ownPercent, c.floor.maxThroughput),
       cpuMsPerRequest(atEight.cpu.serverPercent, atEight.requestsPerSecond),
       cpuMsPerRequest(atEight.cpu.ownPercent, atEight.requestsPerSecond),
@@ -119,7 +119,7 @@ function breakdownSection({ cases }: BenchResults): string {
     '',
     `Latency at ${LATENCY_CONNECTIONS} connection (p50, ms; the parts are differences of p50s): the floor, plus the slot's own classification time over the floor (same code in the slot process: worker-thread hand-over, process state),`,
     'plus the rest (HTTP, upload and multipart parsing, logging, the load generator, the wake-ups between two processes) = the HTTP p50.',
-    '"bare Node HTTP" is the least any Node server can do around the same classify (bench/bare-http-server.ts: node:http, no framework, no checks, no worker thread, its own process), measured in the same blocks as the slot at 1 and at 8 connections: what HTTP between two processes costs on this machine before any slot code runs (ratio to the floor\'s p50 and to its max req/s in brackets; the targets ask the slot for at most 1.10x and at least 0.90x).',
+    `"bare Node HTTP" is the least any Node server can do around the same classify (bench/bare-http-server.ts: node:http, no framework, no checks, no worker thread, its own process), measured in the same blocks as the slot (for half as long) at ${LATENCY_CONNECTIONS} and at ${THROUGHPUT_CONNECTIONS} connections: what HTTP between two processes costs on this machine before any slot code runs (ratio to the floor's p50 and to its max req/s in brackets; the targets ask the slot for at most ${ratio(MAX_LATENCY_RATIO)} and at least ${ratio(MIN_THROUGHPUT_RATIO)}).`,
     `CPU per request at ${THROUGHPUT_CONNECTIONS} in flight (ms of CPU): what the floor's classify costs, what the slot process spends per answered request, and what the load generator spends; on a machine whose cores are all busy, throughput follows these.`,
     '',
     markdownTable(

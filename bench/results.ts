@@ -15,9 +15,10 @@ export interface CaseResult {
   /** Top-1 label of one HTTP /predict before the load, compared with the floor's. */
   httpTop1: string;
   http: HttpResult[];
-  /** The bare Node HTTP reference server (see bare-http-server.ts) at 1 connection, and at 8. */
-  bareHttp: HttpResult;
-  bareThroughput: HttpResult;
+  /** The bare Node HTTP reference server (see bare-http-server.ts) at LATENCY_CONNECTIONS. */
+  bareAtOne: HttpResult;
+  /** The same at THROUGHPUT_CONNECTIONS. */
+  bareAtEight: HttpResult;
 }
 
 /** Slot-process memory around the load on one model's host. */
