@@ -45,6 +45,9 @@ const FIELDS: Array<{ group: string; fields: Field[] }> = [
     { key: 'promotionGateMaxLatencyFactor', label: 'p99 latency factor allowed', kind: 'number', fractional: true, hint: 'hintPromotionGateMaxLatencyFactor' },
     { key: 'deployGateMinimum', label: 'Deploy minimum (0-1, 0: off)', kind: 'number', fractional: true, hint: 'hintDeployGateMinimum' },
   ] },
+  { group: 'Evaluations', fields: [
+    { key: 'evaluationsKept', label: 'Evaluations kept', kind: 'number', hint: 'hintEvaluationsKept' },
+  ] },
 ];
 
 /** The GPU key passphrase: kept by the host in the keychain (the app), never in the settings. */

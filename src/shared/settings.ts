@@ -64,6 +64,8 @@ export interface Settings {
   autoDeploy: boolean;
   /** How many replaced model versions are kept in weights/history. */
   historyLimit: number;
+  /** How many stored evaluations are kept (the newest); older ones are removed when one ends. */
+  evaluationsKept: number;
   /** Shadow mode: the share (0-100 %) of AS-IS `/predict` traffic mirrored to TO-BE after AS-IS has answered; 0: off. */
   shadowPercent: number;
   /** Shadow mode keeps the images the two models disagree on (newest 100, in the data dir's shadow/); else only their hashes. */

@@ -227,3 +227,35 @@ test("a slot's metrics count the host's compare and evaluation requests apart fr
     assert.deepEqual({ compare: added('compare'), eval: added('eval'), client: added('client') }, { compare: 1, eval: 2, client: slot === 'asis' ? 1 : 0 }, `${slot}: an unknown source header counts as a client`);
   }
 });
+
+test('stored evaluations beyond evaluationsKept are removed when one ends, oldest first by start time; a running one stays', async () => {
+  const store = host.evaluations.store;
+  const stub = (await host.evaluations.list())[0]!;
+  /** A stored evaluation that began at `startedAt`, with id `id`. */
+  const stored = async (id: string, startedAt: string, state: EvalSummary['state'] = 'done'): Promise<string> => {
+    (await store.create(id)).csv.destroy();
+    await store.saveSummary({ ...stub, id, startedAt, state, finishedAt: state === 'running' ? null : startedAt });
+    return id;
+  };
+  // Two begun in the same second: their ids sort one way, their start times the other.
+  const laterOfSecond = await stored('20200101-000000-000001', '2020-01-01T00:00:00.900Z');
+  const earlierOfSecond = await stored('20200101-000000-ffffff', '2020-01-01T00:00:00.100Z');
+  const leftRunning = await stored('20190101-000000-000000', '2019-01-01T00:00:00.000Z', 'running');
+  const listed = (await host.evaluations.list()).map((summary) => summary.id);
+  assert.ok(listed.indexOf(laterOfSecond) < listed.indexOf(earlierOfSecond), 'newest first by start time');
+
+  host.updateSettings({ evaluationsKept: 3 });
+  try {
+    const set = await tempDir('litecnn-evalset-');
+    await symlink(fixtureImage(PHOTOS[0]!), join(set, PHOTOS[0]!));
+    const newest = await host.evaluations.run(set);
+    const kept = (await host.evaluations.list()).map((summary) => summary.id);
+    assert.deepEqual(kept.slice(0, 3), [newest.id, ...listed.filter((id) => id !== leftRunning).slice(0, 2)], 'the newest three');
+    assert.deepEqual(kept, [...kept.slice(0, 3), leftRunning], 'a running one is never removed');
+    const folders = (await readdir(join(dataDir, 'evals'))).sort();
+    assert.deepEqual(folders, [...kept].sort(), 'the removed ones are gone from disk');
+    assert.ok(!folders.includes(earlierOfSecond) && !folders.includes(laterOfSecond));
+  } finally {
+    host.updateSettings({ evaluationsKept: 200 });
+  }
+});

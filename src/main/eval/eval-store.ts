@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvalSummary } from '../../shared/eval-api.js';
 import { LiteCnnError } from '../errors.js';
@@ -78,9 +78,17 @@ export class EvalStore {
 
   /** Every stored evaluation, newest first; a folder without a readable summary is skipped. */
   async list(): Promise<EvalSummary[]> {
-    const ids = (await readdir(this.root).catch(() => [] as string[])).filter((name) => EVAL_ID.test(name)).sort().reverse();
-    const summaries = await Promise.all(ids.map((id) => this.get(id).catch(() => null)));
-    return summaries.filter((summary): summary is EvalSummary => summary !== null);
+    const ids = (await readdir(this.root).catch(() => [] as string[])).filter((name) => EVAL_ID.test(name));
+    const summaries = (await Promise.all(ids.map((id) => this.get(id).catch(() => null)))).filter((summary): summary is EvalSummary => summary !== null);
+    // Ids name the second they began in; two begun in the same second are told apart by startedAt.
+    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Removes the stored evaluations beyond the newest `keep` that are not running; answers their ids. */
+  async prune(keep: number): Promise<string[]> {
+    const removed = (await this.list()).slice(keep).filter((summary) => summary.state !== 'running').map((summary) => summary.id);
+    for (const id of removed) await rm(this.files(id).dir, { recursive: true, force: true });
+    return removed;
   }
 
   /** Marks evaluations left `running` by a host that stopped as failed (run once, at host start). */

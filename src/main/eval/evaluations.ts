@@ -12,12 +12,15 @@ export interface EvaluationsOptions {
   /** Both slots as they serve now; throws when one is not serving. */
   slots: () => Promise<Record<SlotId, EvalSlot>>;
   maxInputPixels: () => number;
+  /** How many stored evaluations to keep (setting evaluationsKept). */
+  kept: () => number;
 }
 
 /**
  * The host's evaluations: one runs at a time (it keeps both slots busy), in the background or
- * awaited (the promotion gate); the stored ones are listed and read back. Emits `progress`
- * (EvalProgress) while one runs and `finished` (EvalSummary) when it ends, however it ends.
+ * awaited (the promotion gate); the stored ones are listed and read back, and the oldest beyond
+ * `kept` are removed when one ends. Emits `progress` (EvalProgress) while one runs and `finished`
+ * (EvalSummary) when it ends, however it ends.
  */
 export class Evaluations extends EventEmitter {
   readonly store: EvalStore;
@@ -122,7 +125,9 @@ export class Evaluations extends EventEmitter {
       maxInputPixels: this.#options.maxInputPixels(),
       signal: controller.signal,
       onProgress: (progress) => this.emit('progress', progress),
-    }).then((summary) => {
+    }).then(async (summary) => {
+      // Removing what is beyond the limit is housekeeping: a failure is tried again after the next one.
+      await this.store.prune(this.#options.kept()).catch(() => undefined);
       this.emit('finished', summary);
       return summary;
     }).finally(() => {

@@ -15,7 +15,7 @@ export function storageError(error: unknown, folder: string): LiteCnnError | nul
     if (!isErrnoError(current)) continue;
     const where = current.path ? dirname(current.path) : folder;
     if (OUT_OF_SPACE.has(current.code!)) {
-      return new LiteCnnError('DISK_FULL', `No space left on the disk that holds ${where} (${current.message}). Free some space there (a lower historyLimit keeps fewer old versions in weights/history), then try again.`, { subject: where, httpStatus: 507, cause: error });
+      return new LiteCnnError('DISK_FULL', `No space left on the disk that holds ${where} (${current.message}). Free some space there (a lower historyLimit keeps fewer old versions in weights/history, a lower evaluationsKept fewer evaluations in evals/), then try again.`, { subject: where, httpStatus: 507, cause: error });
     }
     if (NOT_WRITABLE.has(current.code!)) {
       return new LiteCnnError('FOLDER_NOT_WRITABLE', `${where} cannot be written (${current.message}). Make it writable (is it mounted read-only? check its owner and permissions), then try again.`, { subject: where, httpStatus: 507, cause: error });

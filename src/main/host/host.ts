@@ -111,7 +111,7 @@ export class Host extends EventEmitter implements HostController {
       return s;
     };
     this.slots = { asis: supervisor('asis'), tobe: supervisor('tobe') };
-    this.evaluations = new Evaluations({ dataDir: this.dataDir, slots: () => this.#servingSlots(), maxInputPixels: () => this.settings.maxInputPixels });
+    this.evaluations = new Evaluations({ dataDir: this.dataDir, slots: () => this.#servingSlots(), maxInputPixels: () => this.settings.maxInputPixels, kept: () => this.settings.evaluationsKept });
     this.evaluations.on('progress', (progress: EvalProgress) => this.#publish({ type: 'eval-progress', data: progress }));
     this.evaluations.on('finished', (summary: EvalSummary) => this.#publish({ type: 'eval', data: summary }));
   }
