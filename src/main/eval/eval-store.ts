@@ -78,17 +78,28 @@ export class EvalStore {
 
   /** Every stored evaluation, newest first; a folder without a readable summary is skipped. */
   async list(): Promise<EvalSummary[]> {
-    const ids = (await readdir(this.root).catch(() => [] as string[])).filter((name) => EVAL_ID.test(name));
-    const summaries = (await Promise.all(ids.map((id) => this.get(id).catch(() => null)))).filter((summary): summary is EvalSummary => summary !== null);
+    const summaries = (await Promise.all((await this.#ids()).map((id) => this.get(id).catch(() => null)))).filter((summary): summary is EvalSummary => summary !== null);
     // Ids name the second they began in; two begun in the same second are told apart by startedAt.
     return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
   }
 
-  /** Removes the stored evaluations beyond the newest `keep` that are not running; answers their ids. */
+  /**
+   * Removes the stored evaluations beyond the newest `keep` (by the second they began in, from
+   * their ids, so only those beyond are read) that are not running; answers their ids.
+   */
   async prune(keep: number): Promise<string[]> {
-    const removed = (await this.list()).slice(keep).filter((summary) => summary.state !== 'running').map((summary) => summary.id);
-    for (const id of removed) await rm(this.files(id).dir, { recursive: true, force: true });
+    const removed: string[] = [];
+    for (const id of (await this.#ids()).slice(keep)) {
+      if ((await this.get(id).catch(() => null))?.state === 'running') continue;
+      await rm(this.files(id).dir, { recursive: true, force: true });
+      removed.push(id);
+    }
     return removed;
+  }
+
+  /** The stored evaluations' ids, newest first to the second. */
+  async #ids(): Promise<string[]> {
+    return (await readdir(this.root).catch(() => [] as string[])).filter((name) => EVAL_ID.test(name)).sort().reverse();
   }
 
   /** Marks evaluations left `running` by a host that stopped as failed (run once, at host start). */
