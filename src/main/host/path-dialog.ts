@@ -7,8 +7,8 @@ import { LiteCnnError, describeError } from '../errors.js';
  */
 export class PathDialog {
   readonly #chooser: PathChooser | undefined;
-  #open = false;
   #closed = false;
+  /** Rejects the open dialog's request; null while no dialog is open. */
   #abandon: (() => void) | null = null;
 
   constructor(chooser?: PathChooser) {
@@ -25,17 +25,15 @@ export class PathDialog {
       throw new LiteCnnError('NOT_SUPPORTED', 'This host runs without a window (litecnn serve), so it cannot show a dialog to choose a path. Type the path as it is on the host\'s machine instead.', { httpStatus: 409 });
     }
     if (this.#closed) throw quitting();
-    if (this.#open) {
+    if (this.#abandon) {
       throw new LiteCnnError('BUSY', 'A dialog to choose a path is already open in LiteCNN Dual. Choose there or cancel it, then try again.', { httpStatus: 409 });
     }
-    this.#open = true;
     try {
       return await new Promise<string | null>((resolve, reject) => {
         this.#abandon = () => reject(quitting());
         chooser(choice).then(resolve, (error: unknown) => reject(new LiteCnnError('INTERNAL', `The dialog to choose a path failed (${describeError(error)}). Type the path instead.`, { httpStatus: 500, cause: error })));
       });
     } finally {
-      this.#open = false;
       this.#abandon = null;
     }
   }
