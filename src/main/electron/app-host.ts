@@ -10,6 +10,7 @@ export interface AppHostSetup {
   dataDir: string;
   bundledWeightsDir: string;
   launcher: SlotProcessLauncher;
+  /** The app's open dialog, for the dashboard's "Choose…" buttons. */
   choosePath: PathChooser;
 }
 

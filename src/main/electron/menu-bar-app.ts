@@ -3,7 +3,7 @@ import type * as Electron from 'electron';
 import type { HostEvent, PathChoice, PathChooser, SlotAction, SlotStatus } from '../../shared/host-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Host } from '../host/host.js';
-import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
+import type { AppHostSetup } from './app-host.js';
 import { appPaths, type AppPaths } from './app-paths.js';
 import { confirmed, nothingToRollBackNotice, promoteConfirmation, rollbackConfirmation, rollbackTarget } from './confirmations.js';
 import { failureDialog, type FailedAction } from './failure-dialog.js';
@@ -23,13 +23,7 @@ export type MenuBarHost = Pick<Host, 'dataDir' | 'controlUrl' | 'dashboardUrl' |
   & { on(event: 'event', listener: (event: HostEvent) => void): unknown };
 
 /** What a host is made from (see openAppHost). */
-export interface MenuBarHostSetup {
-  dataDir: string;
-  bundledWeightsDir: string;
-  launcher: SlotProcessLauncher;
-  /** The app's open dialog, for the dashboard's "Choose…" buttons. */
-  choosePath: PathChooser;
-}
+export type MenuBarHostSetup = AppHostSetup;
 
 export interface MenuBarAppOptions {
   createHost(setup: MenuBarHostSetup): Promise<MenuBarHost>;
