@@ -27,6 +27,16 @@ export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?:
   return { host, dataDir: dir, url };
 }
 
+/** A control API request with the host's token, as any API client sends it (a JSON body when given). */
+export function controlRequest(host: Host, path: string, options: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const { method = options.body === undefined ? 'GET' : 'POST', body } = options;
+  return fetch(`${host.controlUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.controlToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** POSTs image bytes as multipart field `field` (default "image"), as curl -F does. */
 export async function postMultipart(url: string, bytes: Uint8Array, field = 'image', type = 'image/jpeg'): Promise<Response> {
   const form = new FormData();

@@ -6,7 +6,7 @@ import { PathDialog } from '../../src/main/host/path-dialog.js';
 import { Host } from '../../src/main/host/host.js';
 import { DEFAULT_SETTINGS } from '../../src/main/settings/settings-schema.js';
 import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
-import { eventually } from '../helpers/running-host.js';
+import { controlRequest, eventually } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 function refusal(code: string, message: RegExp, httpStatus = 409) {
@@ -83,8 +83,7 @@ test('a host stops while its dialog is still open: the request is answered 503 a
   let stopped: Promise<void> | null = null;
   try {
     await host.start();
-    const origin = new URL(host.dashboardUrl).origin;
-    const pending = fetch(`${origin}/api/choose-path`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ choice: 'eval-set' }) });
+    const pending = controlRequest(host, '/api/choose-path', { body: { choice: 'eval-set' } });
     await eventually(() => assert.deepEqual(asked, ['eval-set']));
     stopped = host.stop();
     const answer = await pending;

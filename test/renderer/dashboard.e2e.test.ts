@@ -9,7 +9,7 @@ import type { GateCheck, GateVerdict, HistoryEntry } from '../../src/shared/rele
 import { launchChromium, watchPageErrors } from '../helpers/browser.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
-import { eventually, startTestHost } from '../helpers/running-host.js';
+import { controlRequest, eventually, startTestHost } from '../helpers/running-host.js';
 import { startTestSshd } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { liteCnnRun, publishRun } from '../helpers/training-runs.js';
@@ -68,11 +68,7 @@ const origin = new URL(host.dashboardUrl).origin;
 
 /** The control API with the token, as any API client calls it; fails on anything but 200. */
 async function controlApi<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${host.controlToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const response = await controlRequest(host, path, { method, body });
   assert.equal(response.status, 200, `${method} ${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
@@ -215,7 +211,7 @@ test('an evaluation started from the dashboard shows the stored figures, thumbna
   const choose = page.locator('[data-action=choose-eval-set]');
   assert.equal(await choose.count(), 1);
   assert.equal(await choose.isHidden(), true);
-  const refused = await fetch(`${origin}/api/choose-path`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ choice: 'eval-set' }) });
+  const refused = await controlRequest(host, '/api/choose-path', { body: { choice: 'eval-set' } });
   assert.equal(refused.status, 409);
   assert.match(((await refused.json()) as { error: { code: string; message: string } }).error.message, /without a window .* Type the path/);
   await page.getByTestId('eval-dir').fill(dir);

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { HostStatus, PathChoice } from '../../src/shared/host-api.js';
 import { launchChromium, watchPageErrors } from '../helpers/browser.js';
 import { fixtureImage } from '../helpers/paths.js';
-import { eventually, startTestHost } from '../helpers/running-host.js';
+import { controlRequest, eventually, startTestHost } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // The app's host, with its open dialog played by the user: each call answers the next path (null: cancelled; an Error: the dialog failed).
@@ -26,10 +26,6 @@ const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, loc
 const pageErrors = watchPageErrors(page);
 const origin = new URL(host.dashboardUrl).origin;
 
-function controlPost(path: string, body: unknown): Promise<Response> {
-  return fetch(`${origin}${path}`, { method: 'POST', headers: { authorization: `Bearer ${host.controlToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
 async function photoFolder(): Promise<string> {
   const dir = await tempDir('litecnn-chosen-set-');
   for (const name of ['cat-persian.jpg', 'dog-golden-retriever.jpg']) await symlink(fixtureImage(name), join(dir, name));
@@ -37,25 +33,25 @@ async function photoFolder(): Promise<string> {
 }
 
 test('the app\'s host offers its open dialog: the API answers the chosen path, refuses an unknown choice and a second dialog', async () => {
-  const status = (await (await fetch(`${origin}/api/status`, { headers: { authorization: `Bearer ${host.controlToken}` } })).json()) as HostStatus;
+  const status = (await (await controlRequest(host, '/api/status')).json()) as HostStatus;
   assert.equal(status.host.pathDialog, true);
 
   answers.push('/home/me/.ssh/id_ed25519');
-  const chosen = await controlPost('/api/choose-path', { choice: 'gpu-key' });
+  const chosen = await controlRequest(host, '/api/choose-path', { body: { choice: 'gpu-key' } });
   assert.equal(chosen.status, 200);
   assert.deepEqual(await chosen.json(), { path: '/home/me/.ssh/id_ed25519' });
   assert.deepEqual(asked.splice(0), ['gpu-key']);
 
-  const unknown = await controlPost('/api/choose-path', { choice: 'home-folder' });
+  const unknown = await controlRequest(host, '/api/choose-path', { body: { choice: 'home-folder' } });
   assert.equal(unknown.status, 400);
   assert.match(((await unknown.json()) as { error: { message: string } }).error.message, /choice/);
   assert.deepEqual(asked, [], 'no dialog for a choice the host does not know');
 
   let close = (): void => undefined;
   dialogClosed = new Promise((resolve) => (close = resolve));
-  const first = controlPost('/api/choose-path', { choice: 'eval-set' });
+  const first = controlRequest(host, '/api/choose-path', { body: { choice: 'eval-set' } });
   await eventually(() => assert.equal(asked.length, 1));
-  const second = await controlPost('/api/choose-path', { choice: 'gate-set' });
+  const second = await controlRequest(host, '/api/choose-path', { body: { choice: 'gate-set' } });
   assert.equal(second.status, 409);
   assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'BUSY');
   close();
