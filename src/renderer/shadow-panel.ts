@@ -83,6 +83,7 @@ function counts(shadow: ShadowStats): HTMLElement {
     row('shadowDisagreed', String(shadow.disagreed), 'shadow-disagreed'),
     row('shadowFailed', String(shadow.failed), 'shadow-failed'),
     row('shadowDropped', String(shadow.dropped), 'shadow-dropped'),
+    row('shadowPaused', t('shadowPausedTimes').replace('{count}', String(shadow.targetPauses.pauses)).replace('{seconds}', (shadow.targetPauses.pausedMs / 1000).toFixed(1)), 'shadow-paused'),
     row('agreement', `${formatPercent(shadow.agreementRate)} (${shadow.agreed}/${compared})`, 'shadow-agreement'),
   );
 }

@@ -22,3 +22,9 @@ export async function heldThreadCount(pid: number): Promise<number> {
   const names = await Promise.all((await readdir(`/proc/${pid}/task`)).map((tid) => readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').then((name) => name.trim(), () => null)));
   return names.filter((name) => name !== null && !ON_DEMAND_THREAD_NAMES.has(name)).length;
 }
+
+/** A process's state letter (field 3 of /proc/<pid>/stat): `T` while it is stopped by a signal. */
+export async function processState(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}

@@ -364,6 +364,7 @@ test('shadow mode set in the dashboard: its panel counts what AS-IS mirrored, li
   await eventually(async () => {
     for (const key of ['mirrored', 'agreed', 'disagreed', 'failed', 'dropped'] as const) assert.equal(await panel.getByTestId(`shadow-${key}`).innerText(), String(shadow[key]), key);
     assert.equal(await panel.getByTestId('shadow-agreement').innerText(), `${percent(shadow.agreementRate)} (${shadow.agreed}/${shadow.agreed + shadow.disagreed})`);
+    assert.equal(await panel.getByTestId('shadow-paused').innerText(), `${shadow.targetPauses.pauses} times, ${(shadow.targetPauses.pausedMs / 1000).toFixed(1)} s in all`);
   });
   const rows = panel.locator('[data-testid=shadow-samples] tbody tr');
   assert.equal(await rows.count(), shadow.samples.length);

@@ -10,6 +10,7 @@ import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
 import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
+import { processState } from '../helpers/process-threads.js';
 import { eventually, startTestHost } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -97,12 +98,55 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   assert.deepEqual(await threadPriorities((await host.slots.tobe.status()).pid!), { niceness: [0], policies: [SCHED_OTHER] }, 'off: TO-BE runs at normal priority from its next start');
 });
 
+test('AS-IS lets TO-BE\'s process go on once a request it served while a mirror was in flight has ended, and counts the pause', async () => {
+  const { host, url } = await startTestHost({ shadowPercent: 100 });
+  const asis = await url('asis');
+  const tobePid = (await host.slots.tobe.status()).pid!;
+  const photos = await Promise.all(PHOTOS.slice(0, 2).map((name) => readFile(fixtureImage(name))));
+  // Held still by the test, TO-BE keeps the first mirror in flight for as long as it needs.
+  process.kill(tobePid, 'SIGSTOP');
+  try {
+    await predict(asis, photos[0]!);
+    await eventually(async () => assert.equal((await info(asis)).shadow!.mirrored, 1));
+    assert.equal((await info(asis)).shadow!.targetPauses.pauses, 0);
+    await predict(asis, photos[1]!);
+    assert.notEqual(await processState(tobePid), 'T', 'AS-IS let TO-BE go on once its request ended');
+  } finally {
+    process.kill(tobePid, 'SIGCONT');
+  }
+  const shadow = await eventually(async () => {
+    const stats = (await info(asis)).shadow!;
+    assert.equal(stats.agreed + stats.disagreed, 2);
+    return stats;
+  });
+  assert.equal(shadow.targetPauses.pauses, 1, 'one pause: the second request, while the first mirror was in flight');
+  assert.ok(shadow.targetPauses.pausedMs > 0);
+  const metrics = await (await fetch(`${asis}/metrics`)).text();
+  assert.match(metrics, /^litecnn_shadow_target_pauses_total\{slot="asis"\} 1$/mu);
+  assert.match(metrics, /^litecnn_shadow_target_paused_seconds_total\{slot="asis"\} 0\.\d+/mu);
+});
+
+test('when AS-IS ends while it holds TO-BE still, the host lets TO-BE go on', async () => {
+  const { host } = await startTestHost({ shadowPercent: 100 });
+  const tobePid = (await host.slots.tobe.status()).pid!;
+  const asisPid = (await host.slots.asis.status()).pid!;
+  // As AS-IS would hold it mid-pause; AS-IS is then killed, so it can never send SIGCONT itself.
+  process.kill(tobePid, 'SIGSTOP');
+  process.kill(asisPid, 'SIGKILL');
+  try {
+    await eventually(async () => assert.notEqual(await processState(tobePid), 'T'), 5_000, 20);
+  } finally {
+    process.kill(tobePid, 'SIGCONT');
+  }
+  assert.equal((await host.slots.tobe.status()).state, 'ready');
+});
+
 test('shadow mode is off by default, and with TO-BE stopped AS-IS keeps answering and mirrors nothing', async () => {
   const { host, url } = await startTestHost();
   const asis = await url('asis');
   const photo = await readFile(fixtureImage(PHOTOS[0]!));
   await predict(asis, photo);
-  assert.deepEqual({ ...(await info(asis)).shadow!, samples: [] }, { models: null, percent: 0, keepImages: false, targetReady: true, mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0, agreementRate: null, samples: [] });
+  assert.deepEqual({ ...(await info(asis)).shadow!, samples: [] }, { models: null, percent: 0, keepImages: false, targetReady: true, mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0, agreementRate: null, samples: [], targetPauses: { pauses: 0, pausedMs: 0 } });
   assert.equal((await info(await url('tobe'))).shadow, null, 'TO-BE does not mirror');
   host.updateSettings({ shadowPercent: 100 });
   await host.slots.tobe.stop();
@@ -136,7 +180,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   const spec = { width: 2, height: 2, layout: 'NCHW', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: { mode: 'fill' } } as const;
   const mirror = new ShadowMirror(await tempDir());
   const target = { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: { ...spec, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number], resize: { mode: 'fill' as const } } };
-  mirror.configure({ percent: 100, keepImages: false, target });
+  mirror.configure({ percent: 100, keepImages: false, target, targetPid: null });
   assert.equal(mirror.sample(), true);
   assert.equal(mirror.targetSpecKey, inputSpecKey(target.input));
   const image = new Uint8Array(100);
@@ -179,7 +223,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   await eventually(() => assert.equal(mirror.stats().models?.tobe.sha256, 'y'));
   const afresh = mirror.stats();
   assert.deepEqual({ mirrored: afresh.mirrored, agreed: afresh.agreed, dropped: afresh.dropped }, { mirrored: 1, agreed: 1, dropped: 0 }, 'a new TO-BE model starts the counts afresh');
-  mirror.configure({ percent: 0, keepImages: false, target });
+  mirror.configure({ percent: 0, keepImages: false, target, targetPid: null });
   assert.equal(mirror.sample(), false);
 });
 
@@ -197,7 +241,7 @@ test('a mirror goes only after AS-IS has paused for the idle gap: requests that 
   const idleGapMs = 150;
   const mirror = new ShadowMirror(await tempDir(), { idleGapMs });
   const spec: ModelInputSpec = { width: 2, height: 2, layout: 'NCHW', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: { mode: 'fill' } };
-  mirror.configure({ percent: 100, keepImages: false, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: spec } });
+  mirror.configure({ percent: 100, keepImages: false, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: spec }, targetPid: null });
   // AS-IS as a closed loop keeps it: a request ends, the next arrives 10 ms later and takes 20 ms.
   let idleSince: number | null = performance.now();
   mirror.useIdleSince(() => idleSince);

@@ -105,6 +105,8 @@ export class Host extends EventEmitter implements HostController {
       s.on('state', (change: SlotStateChange) => {
         this.#logger?.info({ slot: change.slot, state: change.state, error: change.error }, 'slot state');
         if (change.slot === 'tobe') void this.#updateShadow();
+        // An AS-IS that ended while it held TO-BE still (shadow mode) can no longer let it go on.
+        else if (change.state === 'crashed' || change.state === 'stopped' || change.state === 'failed') this.slots.tobe.resumeProcess();
         this.emit('slot-state', change);
         this.#publish({ type: 'slot-state', data: change });
       });
@@ -337,7 +339,8 @@ export class Host extends EventEmitter implements HostController {
   async #updateShadow(): Promise<void> {
     const tobe = await this.slots.tobe.status();
     const { shadowPercent: percent, shadowKeepImages: keepImages } = this.settings;
-    this.slots.asis.configureShadow({ percent, keepImages, target: tobe.state === 'ready' ? slotEndpoint(tobe, this.#slotToken) : null });
+    const target = tobe.state === 'ready' ? slotEndpoint(tobe, this.#slotToken) : null;
+    this.slots.asis.configureShadow({ percent, keepImages, target, targetPid: target ? tobe.pid : null });
     if (percent > 0) this.slots.tobe.lowerPriority(SHADOW_TARGET_NICENESS);
     else this.slots.tobe.forgetPriority();
   }

@@ -4,6 +4,7 @@ import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 import { ShadowImages } from './shadow-images.js';
+import { ShadowTargetPause, type TargetPauseOptions } from './shadow-target-pause.js';
 import { postTensorOrImage, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
 
 /** Where and how much AS-IS traffic is mirrored to TO-BE. */
@@ -14,6 +15,8 @@ export interface ShadowConfig {
   keepImages: boolean;
   /** TO-BE, when it serves. */
   target: SlotEndpoint | null;
+  /** TO-BE's process, held still while AS-IS works (ShadowTargetPause); null: never paused. */
+  targetPid: number | null;
 }
 
 /** A sampled request: what AS-IS answered, and what to send TO-BE (its tensor when the input specs match). */
@@ -40,11 +43,13 @@ const SAMPLES_KEPT = 20;
  * requests go to TO-BE too, and the two top-1 answers are compared. Production comes first: a
  * sampled request waits until AS-IS has had no request in progress for MIRROR_IDLE_GAP_MS, one
  * mirror is in flight at a time, and at most MAX_MIRRORS_WAITING wait (beyond that they are
- * dropped and counted).
+ * dropped and counted). While one is in flight, TO-BE is held still whenever AS-IS has a request
+ * in progress (ShadowTargetPause).
  */
 export class ShadowMirror {
-  #config: ShadowConfig = { percent: 0, keepImages: false, target: null };
+  #config: ShadowConfig = { percent: 0, keepImages: false, target: null, targetPid: null };
   readonly #images: ShadowImages;
+  readonly #pause: ShadowTargetPause;
   readonly #random: () => number;
   readonly #samples: ShadowSample[] = [];
   #inFlight = 0;
@@ -58,8 +63,9 @@ export class ShadowMirror {
   readonly #counts: Record<ShadowOutcome, number> = { mirrored: 0, agreed: 0, disagreed: 0, failed: 0, dropped: 0 };
   readonly #onOutcome: (outcome: ShadowOutcome) => void;
 
-  constructor(dataDir: string, options: { onOutcome?: (outcome: ShadowOutcome) => void; random?: () => number; idleGapMs?: number } = {}) {
+  constructor(dataDir: string, options: { onOutcome?: (outcome: ShadowOutcome) => void; random?: () => number; idleGapMs?: number; pause?: TargetPauseOptions } = {}) {
     this.#images = new ShadowImages(dataDir);
+    this.#pause = new ShadowTargetPause(options.pause);
     this.#onOutcome = options.onOutcome ?? (() => undefined);
     this.#random = options.random ?? Math.random;
     this.#idleGapMs = options.idleGapMs ?? MIRROR_IDLE_GAP_MS;
@@ -68,6 +74,7 @@ export class ShadowMirror {
   configure(config: ShadowConfig): void {
     this.#config = config;
     this.#targetSpecKey = config.target?.input ? inputSpecKey(config.target.input) : null;
+    this.#pause.target(config.target ? config.targetPid : null);
     if (!config.target) this.#dropWaiting();
   }
 
@@ -93,6 +100,20 @@ export class ShadowMirror {
     this.#idleSince = idleSince;
   }
 
+  /**
+   * Whether AS-IS has a request in progress (its admission gate): TO-BE is held still meanwhile,
+   * and once AS-IS is idle the next mirror may go.
+   */
+  asisBusy(busy: boolean): void {
+    this.#pause.asisBusy(busy);
+    if (!busy) this.wake();
+  }
+
+  /** Lets TO-BE go on if it is held still; AS-IS calls it as it exits. */
+  releaseTarget(): void {
+    this.#pause.resume();
+  }
+
   /** Queues the sampled request for TO-BE (call once AS-IS's response is sent); it goes when AS-IS is idle. */
   mirror(ticket: MirrorTicket, asis: PredictResponse): void {
     if (this.#waiting.length >= MAX_MIRRORS_WAITING) {
@@ -103,7 +124,7 @@ export class ShadowMirror {
     this.wake();
   }
 
-  /** Sends the next waiting mirror once AS-IS has been idle long enough and none is in flight; call when an AS-IS request ends. */
+  /** Sends the next waiting mirror once AS-IS has been idle long enough and none is in flight. */
   wake(): void {
     const target = this.#config.target;
     if (!target) {
@@ -120,7 +141,8 @@ export class ShadowMirror {
     const { ticket, asis } = this.#waiting.shift()!;
     this.#inFlight++;
     this.#count('mirrored');
-    void postTensorOrImage({ ...target, source: 'shadow' }, ticket.image, ticket.tensor, 1).then(
+    this.#pause.mirrorStarted();
+    void postTensorOrImage({ ...target, source: 'shadow' }, ticket.image, ticket.tensor, 1).finally(() => this.#pause.mirrorEnded()).then(
       (answer) => this.#compare(ticket, asis, answer),
       () => this.#count('failed'),
     ).finally(() => {
@@ -149,6 +171,7 @@ export class ShadowMirror {
       mirrored, agreed, disagreed, failed, dropped,
       agreementRate: agreed + disagreed > 0 ? agreed / (agreed + disagreed) : null,
       samples: [...this.#samples],
+      targetPauses: this.#pause.stats(),
     };
   }
 

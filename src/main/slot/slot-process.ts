@@ -61,6 +61,8 @@ channel.onMessage((message) => {
   }
 });
 channel.onHostGone(() => void shutdown(0));
+// However AS-IS ends, a TO-BE it holds still goes on (a kill it cannot see is the host's to mend).
+process.on('exit', () => shadow?.releaseTarget());
 process.on('SIGTERM', () => void shutdown(0));
 // Ctrl-C in a terminal reaches the whole process group; the host decides when slots stop.
 process.on('SIGINT', () => undefined);
@@ -71,7 +73,7 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.logName ?? slotConfig.slot, slotConfig.logLevel);
     metrics = new SlotMetrics(slotConfig.slot);
     const slotMetrics = metrics;
-    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome) });
+    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome), pause: { onPaused: (ms) => slotMetrics.recordTargetPause(ms) } });
     const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
     server = await buildSlotServer({
       slot: slotConfig.slot,

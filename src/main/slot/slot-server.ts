@@ -71,13 +71,12 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   // response's 'close' comes however the exchange ends (answered, or the client gone mid-upload).
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST' || !isInferenceRoute(request.url.split('?')[0] ?? '')) return;
-    const leave = gate.admit();
-    reply.raw.once('close', () => {
-      leave();
-      shadow?.wake();
-    });
+    reply.raw.once('close', gate.admit());
   });
-  shadow?.useIdleSince(() => gate.idleSince);
+  if (shadow) {
+    shadow.useIdleSince(() => gate.idleSince);
+    gate.watchBusy((busy) => shadow.asisBusy(busy));
+  }
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {

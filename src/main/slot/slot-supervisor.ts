@@ -220,6 +220,17 @@ export class SlotSupervisor extends EventEmitter {
     this.#niceness = 0;
   }
 
+  /** Lets the slot process go on if it was held still (SIGSTOP; see ShadowTargetPause). */
+  resumeProcess(): void {
+    const pid = this.#process?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  }
+
   /** Gives the slot shadow mode's settings (now if it runs, and at every start). */
   configureShadow(shadow: ShadowConfig): void {
     this.#shadow = shadow;
