@@ -18,6 +18,7 @@ import { buildMultipartBody } from './multipart-body.js';
 import { startTimedLoop, type TimedRequest } from './timed-requests.js';
 import { runOpenLoop } from './open-loop.js';
 import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS } from '../src/main/slot/shadow-mirror.js';
+import { MIRROR_PAUSE_BUDGET_MS } from '../src/main/slot/shadow-target-pause.js';
 import { seededRandom } from '../scripts/lite-cnn/seeded-random.js';
 
 /**
@@ -29,7 +30,7 @@ import { seededRandom } from '../scripts/lite-cnn/seeded-random.js';
 const PLAN = {
   compareWarmUp: 3,
   compareRounds: 30,
-  shadowBlockPairs: 8,
+  shadowBlockPairs: 16,
   shadowClosedLoopBlockSeconds: 6,
   shadowOpenLoopBlockRequests: 500,
   bootstrapResamples: 1000,
@@ -46,7 +47,7 @@ function progress(message: string): void {
 }
 
 interface CompareCase { pair: string; image: string; compareMs: number; sequentialMs: number; concurrentMs: number }
-interface ShadowResult { image: string; load: string; off: LatencySummary; on: LatencySummary; p99Ratio: { low: number; high: number }; mirrored: number; dropped: number }
+interface ShadowResult { image: string; load: string; off: LatencySummary; on: LatencySummary; p99Ratio: { low: number; high: number }; mirrored: number; dropped: number; pauses: number; pausedMs: number }
 interface EvalMemory { images: number; seconds: number; rssAt: { images: number; rssMb: number; heapMb: number }[] }
 
 async function endpoints(bench: BenchHost): Promise<Record<SlotId, SlotEndpoint>> {
@@ -133,6 +134,8 @@ async function measureShadow(bench: BenchHost, image: BenchImage, loadShare: num
     p99Ratio: p99RatioInterval(pairs),
     mirrored: after.mirrored - before.mirrored,
     dropped: after.dropped - before.dropped,
+    pauses: after.targetPauses.pauses - before.targetPauses.pauses,
+    pausedMs: after.targetPauses.pausedMs - before.targetPauses.pausedMs,
   };
 }
 
@@ -214,10 +217,10 @@ function render(machine: ReturnType<typeof describeMachine>, { compare, shadow, 
     '',
     '## Shadow mode',
     '',
-    `AS-IS\'s \`/predict\` latency as the client sees it, with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has then had no request in progress for ${MIRROR_IDLE_GAP_MS} ms, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped; TO-BE runs at nice 10 and, on Linux, SCHED_IDLE), in ${PLAN.shadowBlockPairs} pairs of blocks (off then on, then on then off, so drift in machine speed falls on both alike). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it; the two blocks of a pair send the same seeded arrival schedule, so neither mode gets more bunched-up arrivals), and a closed loop of ${PLAN.shadowClosedLoopBlockSeconds} s blocks that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
+    `AS-IS\'s \`/predict\` latency as the client sees it, with shadow mode off and at 100% (every request sampled; a mirror goes to TO-BE once AS-IS has answered and has then had no request in progress for ${MIRROR_IDLE_GAP_MS} ms, one at a time, at most ${MAX_MIRRORS_WAITING} waiting, the rest dropped; TO-BE runs at nice 10 and, on Linux, SCHED_IDLE, and is held still with SIGSTOP while a mirror is in flight and AS-IS serves a client, at most ${MIRROR_PAUSE_BUDGET_MS} ms a mirror), in ${PLAN.shadowBlockPairs} pairs of blocks (off then on, then on then off, so drift in machine speed falls on both alike). Two loads: random arrivals at half the slot's capacity (traffic with idle moments, as real users send it; the two blocks of a pair send the same seeded arrival schedule, so neither mode gets more bunched-up arrivals), and a closed loop of ${PLAN.shadowClosedLoopBlockSeconds} s blocks that keeps AS-IS busy all the time (the worst case: TO-BE's work then always overlaps AS-IS's next request on the same two cores). Target: AS-IS p99 with shadow at 100% within 1.05x of without.`,
     '',
-    markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', '95% interval', 'mirrored', 'dropped'],
-      shadow.map((s) => [s.image, s.load, `${s.off.samples} / ${s.on.samples}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped)]), [3, 4, 5, 6, 7, 8, 10, 11]),
+    markdownTable(['image', 'load', 'requests off / on', 'p50 off', 'p50 on', 'p99 off', 'p99 on', 'p99 on / off', '95% interval', 'mirrored', 'dropped', 'TO-BE held still'],
+      shadow.map((s) => [s.image, s.load, `${s.off.samples} / ${s.on.samples}`, ms(s.off.p50), ms(s.on.p50), ms(s.off.p99), ms(s.on.p99), ratio(s.on.p99 / s.off.p99), `${ratio(s.p99Ratio.low)} - ${ratio(s.p99Ratio.high)}`, String(s.mirrored), String(s.dropped), `${s.pauses} times, ${(s.pausedMs / 1000).toFixed(1)} s`]), [3, 4, 5, 6, 7, 8, 10, 11]),
     '',
     `The 95% interval comes from resampling the ${PLAN.shadowBlockPairs} pairs of blocks (${PLAN.bootstrapResamples} times): in the open loop p99 is request ${Math.ceil(0.99 * PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests)} of ${PLAN.shadowBlockPairs * PLAN.shadowOpenLoopBlockRequests} in latency order, so a few slow moments of the machine move it. The control row measures shadow off against shadow off the same way: how far the ratio moves with nothing changed.`,
   );

@@ -73,7 +73,7 @@ export interface ShadowStats {
   agreementRate: number | null;
   /** The newest disagreements, newest first. */
   samples: ShadowSample[];
-  /** How often and how long (ms in all) TO-BE was held still while AS-IS had a request in progress and a mirror was in flight. */
+  /** How often and how long (ms in all) TO-BE was held still while AS-IS served a client and a mirror was in flight. */
   targetPauses: { pauses: number; pausedMs: number };
 }
 

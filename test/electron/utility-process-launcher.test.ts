@@ -61,11 +61,23 @@ describe('utilityProcessLauncher', () => {
     assert.equal(fake.forks[0]?.killed, true);
   });
 
-  test('killing a process that is already gone is not an error', () => {
+  test('resume lets a process held still go on with SIGCONT; without a pid there is nothing to resume', () => {
+    const { fake, kills, launcher } = launcherWithFakes();
+    const handle = launcher.launch('tobe', SLOT_PROCESS_ENTRY);
+    handle.resume();
+    assert.deepEqual(kills, [[4242, 'SIGCONT']]);
+    fake.forks[0]!.pid = undefined;
+    handle.resume();
+    assert.deepEqual(kills, [[4242, 'SIGCONT']]);
+  });
+
+  test('killing or resuming a process that is already gone is not an error', () => {
     const fake = createFakeElectron();
     const launcher = utilityProcessLauncher(fake.utilityProcess as unknown as typeof ElectronUtilityProcess, () => {
       throw Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
     });
-    assert.doesNotThrow(() => launcher.launch('tobe', SLOT_PROCESS_ENTRY).kill());
+    const handle = launcher.launch('tobe', SLOT_PROCESS_ENTRY);
+    assert.doesNotThrow(() => handle.kill());
+    assert.doesNotThrow(() => handle.resume());
   });
 });

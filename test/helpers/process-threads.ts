@@ -23,8 +23,12 @@ export async function heldThreadCount(pid: number): Promise<number> {
   return names.filter((name) => name !== null && !ON_DEMAND_THREAD_NAMES.has(name)).length;
 }
 
+/** The fields of a /proc/<pid>/stat line from field 3 (the state) on: the command name before it may hold spaces. */
+export function statFieldsFromState(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** A process's state letter (field 3 of /proc/<pid>/stat): `T` while it is stopped by a signal. */
 export async function processState(pid: number): Promise<string> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return statFieldsFromState(await readFile(`/proc/${pid}/stat`, 'utf8'))[0]!;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { after } from 'node:test';
 import { tempDir } from './temp-dir.js';
+import { statFieldsFromState } from './process-threads.js';
 
 /** A real OpenSSH server on 127.0.0.1, standing in for the GPU training server. */
 export interface TestSshd {
@@ -58,7 +59,7 @@ function descendants(pid: number): number[] {
     } catch {
       continue;
     }
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const ppid = Number(statFieldsFromState(stat)[1]);
     if (!children.has(ppid)) children.set(ppid, []);
     children.get(ppid)!.push(Number(name));
   }

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import type { ModelInputSpec } from '../../src/shared/model-manifest.js';
-import type { PredictResponse, SlotInfo } from '../../src/shared/slot-api.js';
+import { REQUEST_SOURCE_HEADER, type PredictResponse, type SlotInfo } from '../../src/shared/slot-api.js';
 import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
-import { processState } from '../helpers/process-threads.js';
+import { processState, statFieldsFromState } from '../helpers/process-threads.js';
 import { eventually, startTestHost } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -33,7 +33,7 @@ const SCHED_IDLE = 5;
 async function threadPriorities(pid: number): Promise<{ niceness: number[]; policies: number[] }> {
   const { readdir } = await import('node:fs/promises');
   const tasks = await readdir(`/proc/${pid}/task`);
-  const fields = await Promise.all(tasks.map(async (tid) => (await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')));
+  const fields = await Promise.all(tasks.map(async (tid) => statFieldsFromState(await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'))));
   // Fields 19 (nice) and 41 (policy) of proc(5), counted from the state, field 3.
   return { niceness: [...new Set(fields.map((f) => Number(f[16])))], policies: [...new Set(fields.map((f) => Number(f[38])))] };
 }
@@ -98,7 +98,7 @@ test('at 100%, every AS-IS /predict is mirrored to TO-BE after AS-IS answered; a
   assert.deepEqual(await threadPriorities((await host.slots.tobe.status()).pid!), { niceness: [0], policies: [SCHED_OTHER] }, 'off: TO-BE runs at normal priority from its next start');
 });
 
-test('AS-IS lets TO-BE\'s process go on once a request it served while a mirror was in flight has ended, and counts the pause', async () => {
+test('AS-IS holds TO-BE\'s process still while it serves a client and a mirror is in flight, lets it go on after, and counts the pause; the host\'s own compare requests hold nothing', async () => {
   const { host, url } = await startTestHost({ shadowPercent: 100 });
   const asis = await url('asis');
   const tobePid = (await host.slots.tobe.status()).pid!;
@@ -108,9 +108,13 @@ test('AS-IS lets TO-BE\'s process go on once a request it served while a mirror 
   try {
     await predict(asis, photos[0]!);
     await eventually(async () => assert.equal((await info(asis)).shadow!.mirrored, 1));
+    const compare = await fetch(`${asis}/predict`, { method: 'POST', body: photos[1]!, headers: { 'content-type': 'image/jpeg', [REQUEST_SOURCE_HEADER]: 'compare' } });
+    assert.equal(compare.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await processState(tobePid), 'T', 'a compare request neither held nor let go TO-BE');
     assert.equal((await info(asis)).shadow!.targetPauses.pauses, 0);
     await predict(asis, photos[1]!);
-    assert.notEqual(await processState(tobePid), 'T', 'AS-IS let TO-BE go on once its request ended');
+    await eventually(async () => assert.notEqual(await processState(tobePid), 'T', 'AS-IS let TO-BE go on once the client\'s request ended'), 5_000, 10);
   } finally {
     process.kill(tobePid, 'SIGCONT');
   }
@@ -119,11 +123,20 @@ test('AS-IS lets TO-BE\'s process go on once a request it served while a mirror 
     assert.equal(stats.agreed + stats.disagreed, 2);
     return stats;
   });
-  assert.equal(shadow.targetPauses.pauses, 1, 'one pause: the second request, while the first mirror was in flight');
+  assert.equal(shadow.targetPauses.pauses, 1, 'one pause: the client request while the first mirror was in flight');
   assert.ok(shadow.targetPauses.pausedMs > 0);
   const metrics = await (await fetch(`${asis}/metrics`)).text();
   assert.match(metrics, /^litecnn_shadow_target_pauses_total\{slot="asis"\} 1$/mu);
   assert.match(metrics, /^litecnn_shadow_target_paused_seconds_total\{slot="asis"\} 0\.\d+/mu);
+});
+
+test('a restarted AS-IS keeps mirroring: it takes the shadow settings the host sends right after starting it', async () => {
+  const { host, url } = await startTestHost({ shadowPercent: 100 });
+  await host.slots.asis.restart();
+  const asis = await url('asis');
+  assert.equal((await info(asis)).shadow!.percent, 100);
+  await predict(asis, await readFile(fixtureImage(PHOTOS[0]!)));
+  await eventually(async () => assert.equal((await info(asis)).shadow!.agreed + (await info(asis)).shadow!.disagreed, 1));
 });
 
 test('when AS-IS ends while it holds TO-BE still, the host lets TO-BE go on', async () => {

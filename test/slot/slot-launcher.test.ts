@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
+import { processState } from '../helpers/process-threads.js';
+import { eventually } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 test('sending to a slot process that is ending never throws in the host (its exit is what gets handled)', async () => {
@@ -30,4 +32,21 @@ test('sending to a slot process that is ending never throws in the host (its exi
     process.off('uncaughtException', onFailure);
   }
   assert.deepEqual(failures, []);
+});
+
+test('resume lets a slot process held still (SIGSTOP) go on, and is harmless once it has exited', async () => {
+  const entry = join(await tempDir(), 'idles.mjs');
+  await writeFile(entry, 'setInterval(() => {}, 1000);\n');
+  const slot = forkSlotLauncher.launch('tobe', entry);
+  const exited = new Promise<void>((resolve) => slot.onExit(() => resolve()));
+  try {
+    process.kill(slot.pid!, 'SIGSTOP');
+    await eventually(async () => assert.equal(await processState(slot.pid!), 'T'), 5_000, 10);
+    slot.resume();
+    await eventually(async () => assert.notEqual(await processState(slot.pid!), 'T'), 5_000, 10);
+  } finally {
+    slot.kill();
+  }
+  await exited;
+  assert.doesNotThrow(() => slot.resume());
 });

@@ -1,10 +1,7 @@
 import type { utilityProcess as ElectronUtilityProcess } from 'electron';
 import { SLOT_TITLES } from '../../shared/slot-api.js';
-import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
+import type { SignalProcess, SlotProcessLauncher } from '../slot/slot-launcher.js';
 import type { SlotToHostMessage } from '../slot/slot-messages.js';
-
-/** Sends a signal to a process; `process.kill` unless a test passes its own. */
-export type KillProcess = (pid: number, signal: NodeJS.Signals) => void;
 
 /**
  * Launches slot processes as Electron utility processes (Chromium-managed Node processes, shown
@@ -12,7 +9,7 @@ export type KillProcess = (pid: number, signal: NodeJS.Signals) => void;
  * (see parent-channel.ts). The entry may lie inside app.asar: utility processes read ESM
  * entries and their imports from the archive.
  */
-export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtilityProcess, 'fork'>, killProcess: KillProcess = process.kill.bind(process)): SlotProcessLauncher {
+export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtilityProcess, 'fork'>, signalProcess: SignalProcess = process.kill.bind(process)): SlotProcessLauncher {
   return {
     launch(slot, entryFile) {
       // No `cwd`: the default is a real folder, while a folder inside app.asar would make the launch fail.
@@ -20,6 +17,14 @@ export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtili
         serviceName: `LiteCNN ${SLOT_TITLES[slot]} slot`,
         stdio: ['ignore', 'inherit', 'inherit'],
       });
+      const signal = (name: NodeJS.Signals): void => {
+        if (child.pid === undefined) return;
+        try {
+          signalProcess(child.pid, name);
+        } catch {
+          // Already gone.
+        }
+      };
       return {
         get pid() {
           return child.pid;
@@ -34,17 +39,11 @@ export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtili
           child.on('exit', (code: number) => listener(code, null));
         },
         kill: () => {
-          const pid = child.pid;
           // utilityProcess.kill() sends SIGTERM, which a slot stuck in a blocking call never handles.
-          if (pid === undefined) child.kill();
-          else {
-            try {
-              killProcess(pid, 'SIGKILL');
-            } catch {
-              // Already gone.
-            }
-          }
+          if (child.pid === undefined) child.kill();
+          else signal('SIGKILL');
         },
+        resume: () => signal('SIGCONT'),
       };
     },
   };

@@ -12,30 +12,21 @@ export class AdmissionGate {
   #active = 0;
   #idleSince: number | null = performance.now();
   readonly #waiting: (() => void)[] = [];
-  #onBusy: (busy: boolean) => void = () => undefined;
 
   constructor(readonly maxActive: number, readonly maxWaiting: number) {}
 
   /** Lets a request in, or throws BUSY; call the returned function (any number of times) when it is done. */
   admit(): () => void {
     if (this.#admitted >= this.maxActive + this.maxWaiting) throw this.#busy();
-    if (this.#admitted++ === 0) {
-      this.#idleSince = null;
-      this.#onBusy(true);
-    }
+    this.#admitted++;
+    this.#idleSince = null;
     let left = false;
     return () => {
       if (left) return;
       left = true;
-      if (--this.#admitted > 0) return;
-      this.#idleSince = performance.now();
-      this.#onBusy(false);
+      this.#admitted--;
+      if (this.#admitted === 0) this.#idleSince = performance.now();
     };
-  }
-
-  /** Told when the first request is admitted (true) and when the last one admitted leaves (false). */
-  watchBusy(listener: (busy: boolean) => void): void {
-    this.#onBusy = listener;
   }
 
   /** Runs `work` when one of the `maxActive` places is free; throws BUSY when too many already wait. */

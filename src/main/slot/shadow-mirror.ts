@@ -15,7 +15,7 @@ export interface ShadowConfig {
   keepImages: boolean;
   /** TO-BE, when it serves. */
   target: SlotEndpoint | null;
-  /** TO-BE's process, held still while AS-IS works (ShadowTargetPause); null: never paused. */
+  /** TO-BE's process, held still while AS-IS serves a client (ShadowTargetPause); null: never paused. */
   targetPid: number | null;
 }
 
@@ -43,8 +43,8 @@ const SAMPLES_KEPT = 20;
  * requests go to TO-BE too, and the two top-1 answers are compared. Production comes first: a
  * sampled request waits until AS-IS has had no request in progress for MIRROR_IDLE_GAP_MS, one
  * mirror is in flight at a time, and at most MAX_MIRRORS_WAITING wait (beyond that they are
- * dropped and counted). While one is in flight, TO-BE is held still whenever AS-IS has a request
- * in progress (ShadowTargetPause).
+ * dropped and counted). While one is in flight, TO-BE is held still while AS-IS serves a client
+ * (ShadowTargetPause).
  */
 export class ShadowMirror {
   #config: ShadowConfig = { percent: 0, keepImages: false, target: null, targetPid: null };
@@ -74,8 +74,9 @@ export class ShadowMirror {
   configure(config: ShadowConfig): void {
     this.#config = config;
     this.#targetSpecKey = config.target?.input ? inputSpecKey(config.target.input) : null;
-    this.#pause.target(config.target ? config.targetPid : null);
-    if (!config.target) this.#dropWaiting();
+    const mirroring = config.target !== null && config.percent > 0;
+    this.#pause.target(mirroring ? config.targetPid : null);
+    if (!mirroring) this.#dropWaiting();
   }
 
   /**
@@ -100,13 +101,9 @@ export class ShadowMirror {
     this.#idleSince = idleSince;
   }
 
-  /**
-   * Whether AS-IS has a request in progress (its admission gate): TO-BE is held still meanwhile,
-   * and once AS-IS is idle the next mirror may go.
-   */
-  asisBusy(busy: boolean): void {
-    this.#pause.asisBusy(busy);
-    if (!busy) this.wake();
+  /** A client's request has arrived at AS-IS (TO-BE is held still meanwhile); call the returned function when it ends. */
+  clientRequest(): () => void {
+    return this.#pause.clientRequest();
   }
 
   /** Lets TO-BE go on if it is held still; AS-IS calls it as it exits. */
@@ -124,7 +121,7 @@ export class ShadowMirror {
     this.wake();
   }
 
-  /** Sends the next waiting mirror once AS-IS has been idle long enough and none is in flight. */
+  /** Sends the next waiting mirror once AS-IS has been idle long enough and none is in flight; call when an AS-IS request ends. */
   wake(): void {
     const target = this.#config.target;
     if (!target) {

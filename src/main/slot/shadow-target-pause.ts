@@ -1,58 +1,56 @@
 import { performance } from 'node:perf_hooks';
 import type { ShadowStats } from '../../shared/slot-api.js';
+import type { SignalProcess } from './slot-launcher.js';
 
-/** The longest TO-BE is held still at a time; it then runs at least as long before it is held again. */
-export const TARGET_PAUSE_MAX_MS = 250;
-
-/** Sends a signal to a process; `process.kill` unless a test passes its own. */
-export type SignalProcess = (pid: number, signal: NodeJS.Signals) => void;
-
-type TargetPauseStats = ShadowStats['targetPauses'];
+/** The longest one mirror may hold TO-BE still, in all its pauses; TO-BE then runs until the mirror ends. */
+export const MIRROR_PAUSE_BUDGET_MS = 1_000;
 
 export interface TargetPauseOptions {
+  /** How TO-BE is signalled; `process.kill` unless a test passes its own. */
   signal?: SignalProcess;
-  maxMs?: number;
+  budgetMs?: number;
   /** Told how long each pause lasted, as TO-BE goes on. */
   onPaused?: (pausedMs: number) => void;
 }
 
 /**
- * Holds TO-BE's process still (SIGSTOP) while AS-IS has a request in progress and a mirror is in
- * flight, and lets it go on (SIGCONT) as soon as AS-IS is idle, the mirror ends, or the pause has
- * lasted TARGET_PAUSE_MAX_MS. A lower CPU priority alone still lets TO-BE's decode run on the
- * other core beside AS-IS's, sharing its caches and memory bandwidth; held still, it shares nothing.
- * Only while a mirror to it is in flight, so a pid is never signalled after its process ended (its
- * connection would have failed) and TO-BE's own clients wait only while it works for AS-IS's.
- * Best effort: a process that may not be signalled is not paused.
+ * Holds TO-BE's process still (SIGSTOP) while AS-IS serves a client's request and a mirror is in
+ * flight, and lets it go on (SIGCONT) as soon as AS-IS has no client request in progress, the
+ * mirror ends, or the mirror has used MIRROR_PAUSE_BUDGET_MS. A lower CPU priority alone still lets
+ * TO-BE's decode run on the other core beside AS-IS's, sharing its caches and memory bandwidth;
+ * held still, it shares nothing. The budget bounds what TO-BE's own clients wait while AS-IS is
+ * kept busy without pause. Best effort: a process that may not be signalled is not paused.
  */
 export class ShadowTargetPause {
   readonly #signal: SignalProcess;
-  readonly #maxMs: number;
+  readonly #budgetMs: number;
+  readonly #onPaused: (pausedMs: number) => void;
   #pid: number | null = null;
   #mirrorInFlight = false;
-  #asisBusy = false;
+  #budgetLeftMs = 0;
+  #clientRequests = 0;
   #pausedAt: number | null = null;
-  #notBefore = 0;
-  #limit: NodeJS.Timeout | null = null;
-  readonly #stats: TargetPauseStats = { pauses: 0, pausedMs: 0 };
-  readonly #onPaused: (pausedMs: number) => void;
+  #budgetTimer: NodeJS.Timeout | null = null;
+  readonly #stats: ShadowStats['targetPauses'] = { pauses: 0, pausedMs: 0 };
 
   constructor(options: TargetPauseOptions = {}) {
     this.#signal = options.signal ?? process.kill.bind(process);
-    this.#maxMs = options.maxMs ?? TARGET_PAUSE_MAX_MS;
+    this.#budgetMs = options.budgetMs ?? MIRROR_PAUSE_BUDGET_MS;
     this.#onPaused = options.onPaused ?? (() => undefined);
   }
 
-  /** TO-BE's process, or null when there is none to pause; a paused one goes on first. */
+  /** TO-BE's process, or null when it is not to be paused; a paused one goes on first, and a mirror to the one before no longer counts. */
   target(pid: number | null): void {
     if (pid === this.#pid) return;
     this.resume();
     this.#pid = pid;
+    this.#mirrorInFlight = false;
   }
 
   mirrorStarted(): void {
     this.#mirrorInFlight = true;
-    this.#pauseIfBoth();
+    this.#budgetLeftMs = this.#budgetMs;
+    this.#pauseIfDue();
   }
 
   mirrorEnded(): void {
@@ -60,41 +58,42 @@ export class ShadowTargetPause {
     this.resume();
   }
 
-  /** Whether AS-IS has a request in progress (its admission gate: from its arrival to its answer). */
-  asisBusy(busy: boolean): void {
-    this.#asisBusy = busy;
-    if (busy) this.#pauseIfBoth();
-    else this.resume();
+  /** A client's request has arrived at AS-IS; call the returned function (once) when it is answered or abandoned. */
+  clientRequest(): () => void {
+    this.#clientRequests++;
+    this.#pauseIfDue();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.#clientRequests === 0) this.resume();
+    };
   }
 
   /** Lets a paused TO-BE go on (also when AS-IS exits). */
   resume(): void {
-    this.#resume(false);
-  }
-
-  stats(): TargetPauseStats {
-    return { ...this.#stats };
-  }
-
-  #resume(limitReached: boolean): void {
     if (this.#pausedAt === null) return;
     const pausedMs = performance.now() - this.#pausedAt;
     this.#pausedAt = null;
-    if (this.#limit) clearTimeout(this.#limit);
-    this.#limit = null;
+    if (this.#budgetTimer) clearTimeout(this.#budgetTimer);
+    this.#budgetTimer = null;
+    this.#budgetLeftMs -= pausedMs;
+    this.#stats.pauses++;
     this.#stats.pausedMs += pausedMs;
-    if (limitReached) this.#notBefore = performance.now() + this.#maxMs;
     this.#send('SIGCONT');
     this.#onPaused(pausedMs);
   }
 
-  #pauseIfBoth(): void {
-    if (this.#pid === null || !this.#mirrorInFlight || !this.#asisBusy || this.#pausedAt !== null) return;
-    if (performance.now() < this.#notBefore || !this.#send('SIGSTOP')) return;
+  stats(): ShadowStats['targetPauses'] {
+    return { ...this.#stats };
+  }
+
+  #pauseIfDue(): void {
+    if (this.#pid === null || !this.#mirrorInFlight || this.#clientRequests === 0 || this.#pausedAt !== null || this.#budgetLeftMs <= 0) return;
+    if (!this.#send('SIGSTOP')) return;
     this.#pausedAt = performance.now();
-    this.#stats.pauses++;
-    this.#limit = setTimeout(() => this.#resume(true), this.#maxMs);
-    this.#limit.unref();
+    this.#budgetTimer = setTimeout(() => this.resume(), Math.ceil(this.#budgetLeftMs));
+    this.#budgetTimer.unref();
   }
 
   #send(signal: NodeJS.Signals): boolean {

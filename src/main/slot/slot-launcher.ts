@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { HostToSlotMessage, SlotToHostMessage } from './slot-messages.js';
 
+/** Sends a signal to a process; `process.kill` unless a test passes its own. */
+export type SignalProcess = (pid: number, signal: NodeJS.Signals) => void;
+
 /** The host's handle on one running slot process. */
 export interface SlotProcessHandle {
   readonly pid: number | undefined;
@@ -11,6 +14,8 @@ export interface SlotProcessHandle {
   onExit(listener: (exitCode: number | null, signal: string | null) => void): void;
   /** Ends the process at once (SIGKILL). */
   kill(): void;
+  /** Lets the process go on if it is held still (SIGCONT; see ShadowTargetPause). */
+  resume(): void;
 }
 
 /**
@@ -40,6 +45,9 @@ export const forkSlotLauncher: SlotProcessLauncher = {
       onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
       kill: () => {
         child.kill('SIGKILL');
+      },
+      resume: () => {
+        child.kill('SIGCONT');
       },
     };
   },

@@ -29,8 +29,8 @@ export class SlotMetrics {
     this.#predictTotal = new Histogram({ name: 'litecnn_predict_seconds', help: 'Total /predict handling time', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
     this.#predictLatency = new Summary({ name: 'litecnn_predict_latency_seconds', help: 'Recent /predict latency percentiles (last 10 minutes)', percentiles: [0.5, 0.99], maxAgeSeconds: 600, ageBuckets: 5, registers: [this.registry] });
     this.#shadow = new Counter({ name: 'litecnn_shadow_requests_total', help: 'Shadow mode: AS-IS requests mirrored to TO-BE, and how their top-1 answers compared (agreed, disagreed, failed) or that they were dropped', labelNames: ['outcome'], registers: [this.registry] });
-    this.#targetPauses = new Counter({ name: 'litecnn_shadow_target_pauses_total', help: 'Shadow mode: times TO-BE was held still (SIGSTOP) while AS-IS had a request in progress and a mirror was in flight', registers: [this.registry] });
-    this.#targetPausedSeconds = new Counter({ name: 'litecnn_shadow_target_paused_seconds_total', help: 'Shadow mode: time TO-BE was held still while AS-IS had a request in progress', registers: [this.registry] });
+    this.#targetPauses = new Counter({ name: 'litecnn_shadow_target_pauses_total', help: 'Shadow mode: times TO-BE was held still (SIGSTOP) while AS-IS served a client and a mirror was in flight', registers: [this.registry] });
+    this.#targetPausedSeconds = new Counter({ name: 'litecnn_shadow_target_paused_seconds_total', help: 'Shadow mode: time TO-BE was held still while AS-IS served a client', registers: [this.registry] });
     this.#modelInfo = new Gauge({ name: 'litecnn_model_info', help: 'The model this slot serves (value is always 1)', labelNames: ['name', 'version', 'sha256'], registers: [this.registry] });
   }
 

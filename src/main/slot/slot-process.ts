@@ -69,11 +69,12 @@ process.on('SIGINT', () => undefined);
 
 async function start(slotConfig: SlotProcessConfig): Promise<void> {
   config = slotConfig;
+  const slotMetrics = new SlotMetrics(slotConfig.slot);
+  metrics = slotMetrics;
+  // Made before the first await: the host sends shadow mode's settings right after 'start'.
+  if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome), pause: { onPaused: (ms) => slotMetrics.recordTargetPause(ms) } });
   try {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.logName ?? slotConfig.slot, slotConfig.logLevel);
-    metrics = new SlotMetrics(slotConfig.slot);
-    const slotMetrics = metrics;
-    if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome), pause: { onPaused: (ms) => slotMetrics.recordTargetPause(ms) } });
     const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
     server = await buildSlotServer({
       slot: slotConfig.slot,

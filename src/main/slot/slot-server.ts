@@ -71,12 +71,16 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   // response's 'close' comes however the exchange ends (answered, or the client gone mid-upload).
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST' || !isInferenceRoute(request.url.split('?')[0] ?? '')) return;
-    reply.raw.once('close', gate.admit());
+    const leave = gate.admit();
+    // Only clients' requests hold TO-BE still: the host's compare and evaluation requests go to TO-BE as well.
+    const serving = shadow && requestSource(request.headers[REQUEST_SOURCE_HEADER]) === 'client' ? shadow.clientRequest() : null;
+    reply.raw.once('close', () => {
+      leave();
+      serving?.();
+      shadow?.wake();
+    });
   });
-  if (shadow) {
-    shadow.useIdleSince(() => gate.idleSince);
-    gate.watchBusy((busy) => shadow.asisBusy(busy));
-  }
+  shadow?.useIdleSince(() => gate.idleSince);
   // Two log lines per request cost more than some inferences; they are kept for logLevel debug.
   const requestLogLevel = (logger.isLevelEnabled('debug') ? logger.level : 'warn') as LevelWithSilent;
   app.addHook('onRoute', (route) => {

@@ -222,13 +222,7 @@ export class SlotSupervisor extends EventEmitter {
 
   /** Lets the slot process go on if it was held still (SIGSTOP; see ShadowTargetPause). */
   resumeProcess(): void {
-    const pid = this.#process?.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {
-      // Already gone.
-    }
+    this.#process?.resume();
   }
 
   /** Gives the slot shadow mode's settings (now if it runs, and at every start). */
