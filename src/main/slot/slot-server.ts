@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { LevelWithSilent, Logger } from 'pino';
-import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, SLOT_TITLES, requestSource, type PredictResponse, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
+import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, SLOT_TITLES, requestSource, type PredictResponse, type RequestSource, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
 import { UploadBuffers } from './upload-buffers.js';
@@ -17,6 +17,13 @@ import { AdmissionGate } from './admission-gate.js';
 import { modelNotLoaded, type ServedModel } from './served-model.js';
 import { OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
 import type { SlotMetrics } from './slot-metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent the request (its `x-litecnn-source`), read once as it arrives. */
+    source: RequestSource;
+  }
+}
 
 /** What one slot's HTTP server is built from. */
 export interface SlotServerOptions {
@@ -61,6 +68,10 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     ...serverTimeouts(options.headersTimeoutMs, options.requestTimeoutMs, options.tls),
   }) as unknown as FastifyInstance;
   useErrorReplies(app, logger);
+  app.decorateRequest('source', 'client');
+  app.addHook('onRequest', async (request) => {
+    request.source = requestSource(request.headers[REQUEST_SOURCE_HEADER]);
+  });
   const gate = new AdmissionGate(options.maxConcurrentInferences, options.maxQueuedRequests);
   useClientRateLimit(app, options.rateLimit, { scope: `the ${SLOT_TITLES[slot]} slot`, setting: 'rateLimitPerSecond' });
   const { tokenSha256s } = options;
@@ -73,7 +84,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     if (request.method !== 'POST' || !isInferenceRoute(request.url.split('?')[0] ?? '')) return;
     const leave = gate.admit();
     // Only clients' requests hold TO-BE still: the host's compare and evaluation requests go to TO-BE as well.
-    const serving = shadow && requestSource(request.headers[REQUEST_SOURCE_HEADER]) === 'client' ? shadow.clientRequest() : null;
+    const serving = shadow && request.source === 'client' ? shadow.clientRequest() : null;
     reply.raw.once('close', () => {
       leave();
       serving?.();
@@ -99,7 +110,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   const uploads = new UploadBuffers(UPLOAD_BUFFERS_KEPT_BYTES);
   app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done, uploads));
   app.addHook('onResponse', async (request, reply) => {
-    metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode, requestSource(request.headers[REQUEST_SOURCE_HEADER]));
+    metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode, request.source);
   });
 
   app.post('/predict', async (request, reply) => {
@@ -126,7 +137,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
       uploads.give(request.body);
     }
     if (!answer) throw modelNotLoaded(slot);
-    metrics.recordPrediction(answer.timing_ms, requestSource(request.headers[REQUEST_SOURCE_HEADER]));
+    metrics.recordPrediction(answer.timing_ms, request.source);
     if (ticket) {
       const [sent, asis] = [ticket, answer];
       reply.raw.once('finish', () => shadow!.mirror(sent, asis));
