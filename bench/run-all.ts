@@ -43,7 +43,7 @@ const RELEASE_PLAN: ReleasePlan = {
   widths: [64, 128, 256, 512, 1024, 1024, 1024, 1024],
   warmUpDeploys: 1,
   timedDeploys: 5,
-  swaps: 8,
+  swaps: 16,
   loopConnections: 2,
   steadyBlockSeconds: 2.5,
   swapMarginSeconds: 0.5,
