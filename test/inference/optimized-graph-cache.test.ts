@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ test('the first load optimises and caches the graph; later loads use the cache a
   const cached = await readdir(cache.dir);
   assert.equal(cached.length, 1, 'one optimised graph written');
   assert.match(cached[0]!, /^[0-9a-f]{64}-[0-9a-f]{12}\.onnx$/);
+  assert.ok(cached[0]!.startsWith(`${createHash('sha256').update(bundle.onnx).digest('hex')}-`), 'named by the ONNX bytes\' sha256');
   const second = await ModelSession.load(bundle, 'second', { graphCache: cache });
   try {
     const expected = (await plain.classify(image, 37)).predictions;

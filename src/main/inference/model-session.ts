@@ -43,7 +43,7 @@ export class ModelSession implements Classifier {
     try {
       const options: ort.InferenceSession.SessionOptions = { executionMode: 'sequential', intraOpNumThreads: onnxThreads, interOpNumThreads: 1, logSeverityLevel: 3 };
       session = graphCache
-        ? await graphCache.createSession(bundle.onnx, options)
+        ? await graphCache.createSession(bundle.onnx, manifest.onnx.sha256, options)
         : await ort.InferenceSession.create(bundle.onnx, { ...options, graphOptimizationLevel: 'all' });
     } catch (error) {
       throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Export the ONNX model again.`, { subject, httpStatus: 422, cause: error });

@@ -22,9 +22,13 @@ export class OptimizedGraphCache {
     this.dir = join(dataDir, 'cache', 'optimized-graphs');
   }
 
-  /** A session for these ONNX bytes: from the cached optimised graph when there is one, else optimised now and cached. */
-  async createSession(onnx: Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-    const cached = this.#file(onnx);
+  /**
+   * A session for these ONNX bytes: from the cached optimised graph when there is one, else
+   * optimised now and cached. `onnxSha256` is theirs as the bundle's manifest gives it, already
+   * checked against them when the bundle was read (decodeBundle), so they are not hashed again.
+   */
+  async createSession(onnx: Uint8Array, onnxSha256: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+    const cached = this.#file(onnxSha256);
     if (await stat(cached).then(() => true, () => false)) {
       try {
         return await ort.InferenceSession.create(cached, { ...options, graphOptimizationLevel: 'disabled' });
@@ -48,9 +52,9 @@ export class OptimizedGraphCache {
     return session;
   }
 
-  #file(onnx: Uint8Array): string {
+  #file(onnxSha256: string): string {
     const machine = sha256Hex(Buffer.from(`${process.arch}|${cpus()[0]?.model ?? ''}|${ort.env.versions.common}`)).slice(0, 12);
-    return join(this.dir, `${sha256Hex(onnx)}-${machine}.onnx`);
+    return join(this.dir, `${onnxSha256}-${machine}.onnx`);
   }
 
   async #prune(): Promise<void> {
