@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -128,6 +128,23 @@ test('AS-IS holds TO-BE\'s process still while it serves a client and a mirror i
   const metrics = await (await fetch(`${asis}/metrics`)).text();
   assert.match(metrics, /^litecnn_shadow_target_pauses_total\{slot="asis"\} 1$/mu);
   assert.match(metrics, /^litecnn_shadow_target_paused_seconds_total\{slot="asis"\} 0\.\d+/mu);
+});
+
+test('while an evaluation runs, AS-IS is given no TO-BE pid to hold still, so TO-BE\'s measured latencies hold no pause; after it, the pid again', async () => {
+  const { host } = await startTestHost({ shadowPercent: 100 });
+  const tobePid = (await host.slots.tobe.status()).pid!;
+  const sent: { targetPid: number | null; evaluating: boolean }[] = [];
+  const configure = host.slots.asis.configureShadow.bind(host.slots.asis);
+  host.slots.asis.configureShadow = (shadow) => {
+    sent.push({ targetPid: shadow.targetPid, evaluating: host.evaluations.running });
+    configure(shadow);
+  };
+  const dir = await tempDir();
+  for (const name of PHOTOS) await symlink(fixtureImage(name), join(dir, name));
+  const summary = await host.evaluations.run(dir);
+  assert.equal(summary.state, 'done');
+  assert.ok(sent.some((s) => s.evaluating && s.targetPid === null), 'no pid while it ran');
+  await eventually(() => assert.deepEqual(sent.at(-1), { targetPid: tobePid, evaluating: false }));
 });
 
 test('a restarted AS-IS keeps mirroring: it takes the shadow settings the host sends right after starting it', async () => {

@@ -19,8 +19,8 @@ export interface EvaluationsOptions {
 /**
  * The host's evaluations: one runs at a time (it keeps both slots busy), in the background or
  * awaited (the promotion gate); the stored ones are listed and read back, and the oldest beyond
- * `kept` are removed when one ends. Emits `progress` (EvalProgress) while one runs and `finished`
- * (EvalSummary) when it ends, however it ends.
+ * `kept` are removed when one ends. Emits `progress` (EvalProgress) while one runs, `finished`
+ * (EvalSummary) when it ends, however it ends, and `running` (a boolean) as one begins and ends.
  */
 export class Evaluations extends EventEmitter {
   readonly store: EvalStore;
@@ -32,6 +32,11 @@ export class Evaluations extends EventEmitter {
     super();
     this.#options = options;
     this.store = new EvalStore(options.dataDir);
+  }
+
+  /** Whether an evaluation is running now. */
+  get running(): boolean {
+    return this.#running !== null;
   }
 
   /** Marks evaluations a stopped host left running as failed. */
@@ -132,8 +137,10 @@ export class Evaluations extends EventEmitter {
       return summary;
     }).finally(() => {
       this.#running = null;
+      this.emit('running', false);
     });
     this.#running = { id, controller, done };
+    this.emit('running', true);
     done.catch(() => undefined);
     return { id, setDir, images, done };
   }

@@ -116,6 +116,7 @@ export class Host extends EventEmitter implements HostController {
     this.evaluations = new Evaluations({ dataDir: this.dataDir, slots: () => this.#servingSlots(), maxInputPixels: () => this.settings.maxInputPixels, kept: () => this.settings.evaluationsKept });
     this.evaluations.on('progress', (progress: EvalProgress) => this.#publish({ type: 'eval-progress', data: progress }));
     this.evaluations.on('finished', (summary: EvalSummary) => this.#publish({ type: 'eval', data: summary }));
+    this.evaluations.on('running', () => void this.#updateShadow());
   }
 
   /** The control API's URL, once started. */
@@ -334,13 +335,14 @@ export class Host extends EventEmitter implements HostController {
 
   /**
    * Tells AS-IS where TO-BE is and how much traffic to mirror to it (shadow mode), and while it
-   * mirrors lowers TO-BE's CPU priority so that on a busy CPU production comes first.
+   * mirrors lowers TO-BE's CPU priority so that on a busy CPU production comes first. While an
+   * evaluation runs, AS-IS gets no pid to hold still: TO-BE's latencies are part of the verdict.
    */
   async #updateShadow(): Promise<void> {
     const tobe = await this.slots.tobe.status();
     const { shadowPercent: percent, shadowKeepImages: keepImages } = this.settings;
     const target = tobe.state === 'ready' ? slotEndpoint(tobe, this.#slotToken) : null;
-    this.slots.asis.configureShadow({ percent, keepImages, target, targetPid: target ? tobe.pid : null });
+    this.slots.asis.configureShadow({ percent, keepImages, target, targetPid: target && !this.evaluations.running ? tobe.pid : null });
     if (percent > 0) this.slots.tobe.lowerPriority(SHADOW_TARGET_NICENESS);
     else this.slots.tobe.forgetPriority();
   }
