@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MenuBarApp, type MenuBarHostSetup } from '../../src/main/electron/menu-bar-app.js';
+import type { AppHostSetup } from '../../src/main/electron/app-host.js';
+import { MenuBarApp } from '../../src/main/electron/menu-bar-app.js';
 import { BUNDLED_WEIGHTS_DIR } from '../../src/main/host/data-dir.js';
 import { SLOT_PROCESS_ENTRY } from '../../src/main/slot/slot-launcher.js';
 import { LiteCnnError } from '../../src/main/errors.js';
@@ -12,7 +13,7 @@ async function startApp(options: FakeElectronOptions & { env?: NodeJS.ProcessEnv
   const fake = createFakeElectron({ userData: '/Users/me/Library/Application Support/LiteCNN Dual', appPath: '/repo', ...options, log });
   const host = new FakeHost({ log, dataDir: '/Users/me/Library/Application Support/LiteCNN Dual' });
   options.prepareHost?.(host);
-  const setups: MenuBarHostSetup[] = [];
+  const setups: AppHostSetup[] = [];
   const menuBar = new MenuBarApp(fake.electron, {
     createHost: async (setup) => {
       setups.push(setup);

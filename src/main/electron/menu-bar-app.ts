@@ -22,11 +22,9 @@ export type MenuBarElectron = Pick<typeof Electron, 'app' | 'Tray' | 'Menu' | 'B
 export type MenuBarHost = Pick<Host, 'dataDir' | 'controlUrl' | 'dashboardUrl' | 'start' | 'stop' | 'status' | 'act' | 'deploy' | 'promote' | 'rollback' | 'history' | 'watchStatus' | 'setWatch'>
   & { on(event: 'event', listener: (event: HostEvent) => void): unknown };
 
-/** What a host is made from (see openAppHost). */
-export type MenuBarHostSetup = AppHostSetup;
-
 export interface MenuBarAppOptions {
-  createHost(setup: MenuBarHostSetup): Promise<MenuBarHost>;
+  /** Makes the host from what the app provides (openAppHost). */
+  createHost(setup: AppHostSetup): Promise<MenuBarHost>;
   /** Electron's `process.resourcesPath` by default. */
   resourcesPath?: string;
   env?: NodeJS.ProcessEnv;
