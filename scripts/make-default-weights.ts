@@ -1,43 +1,43 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ModelInputSpec } from '../src/shared/model-manifest.js';
+import type { ModelSource } from '../src/shared/model-manifest.js';
 import { writeFileAtomic } from '../src/main/fs/atomic-write.js';
 import { sha256Hex } from '../src/main/model/bundle-format.js';
 import { packModel } from '../src/main/model/pack.js';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../src/main/model/preprocess-spec.js';
-import { LITE_CNN_INPUT, LITE_CNN_OUTPUT, buildLiteCnn, type LiteCnnConfig } from './lite-cnn/lite-cnn-model.js';
-import { OXFORD_PET_LABELS } from './lite-cnn/oxford-pet-labels.js';
+import { resolvePreprocess } from '../src/main/model/preprocess-spec.js';
+import { IMAGENET_PET_LABELS } from './default-models/imagenet-pet-labels.js';
+import { PET_PROBABILITIES_OUTPUT, addPetHead } from './default-models/pet-head.js';
 
 /** The repository's weights/ folder; this file runs as dist/scripts/make-default-weights.js. */
 export const DEFAULT_WEIGHTS_DIR = fileURLToPath(new URL('../../weights/', import.meta.url));
 
+/** The pretrained backbone both defaults are built from, copied verbatim with its licence. */
+export const BACKBONE_FILE = fileURLToPath(new URL('../../third_party/mobilenetv2-12-int8/mobilenetv2-12-int8.onnx', import.meta.url));
+const BACKBONE_SHA256 = 'cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f';
+
 // Fixed so that regenerating gives byte-identical files.
 const CREATED = '2026-01-01T00:00:00.000Z';
-const MODEL_NAME = 'litecnn-pets';
+const MODEL_NAME = 'mobilenetv2-pets';
+const SOURCE_NOTE = 'pretrained MobileNetV2-12 int8 (ONNX Model Zoo), trained on ImageNet-1k; '
+  + 'its 1000 classes summed into pet-breed labels inside the graph';
 
 interface DefaultModel {
   file: string;
   version: string;
-  /** Shorter side before the centre crop, inputSize * 256 / 224 as in the ImageNet recipe. */
-  shorterSide: number;
-  architecture: Omit<LiteCnnConfig, 'classes'>;
+  horizontalFlip: boolean;
+  experiment?: string;
 }
 
 const DEFAULT_MODELS: DefaultModel[] = [
+  // AS-IS: the production slot's model.
+  { file: 'model_8891.bin', version: '1.0.0', horizontalFlip: false },
   {
-    // AS-IS: the production slot's model.
-    file: 'model_8891.bin',
-    version: '1.0.0',
-    shorterSide: 146,
-    architecture: { inputSize: 128, channels: [16, 32, 64, 64, 128, 128, 256], strides: [1, 2, 1, 2, 1, 2], seed: 8891 },
-  },
-  {
-    // TO-BE: the experimental successor, wider, with a larger input and a hidden head layer.
+    // TO-BE: the same backbone with one experiment.
     file: 'model_8892.bin',
-    version: '2.0.0-exp.1',
-    shorterSide: 183,
-    architecture: { inputSize: 160, channels: [24, 48, 96, 96, 192, 192, 384], strides: [1, 2, 1, 2, 1, 2], headHidden: 128, seed: 8892 },
+    version: '1.1.0-exp.1',
+    horizontalFlip: true,
+    experiment: 'experiment: horizontal-flip test-time augmentation (each photo and its mirror image, averaged)',
   },
 ];
 
@@ -46,28 +46,25 @@ const DEFAULT_MODELS: DefaultModel[] = [
  * into `outDir`, creating it if needed. Returns the written paths. Output is reproducible byte for byte.
  */
 export async function makeDefaultWeights(outDir: string = DEFAULT_WEIGHTS_DIR): Promise<string[]> {
+  const backbone = await readFile(BACKBONE_FILE);
+  if (sha256Hex(backbone) !== BACKBONE_SHA256) {
+    throw new Error(`${BACKBONE_FILE} is not the MobileNetV2-12 int8 file third_party/mobilenetv2-12-int8/README.md describes (sha256 ${BACKBONE_SHA256}).`);
+  }
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const model of DEFAULT_MODELS) {
-    const { inputSize, seed } = model.architecture;
-    const input: ModelInputSpec = {
-      name: LITE_CNN_INPUT,
-      width: inputSize,
-      height: inputSize,
-      layout: 'NCHW',
-      colorOrder: 'RGB',
-      mean: IMAGENET_MEAN,
-      std: IMAGENET_STD,
-      resize: { mode: 'resize-crop', shorterSide: model.shorterSide },
+    const source: ModelSource = {
+      kind: 'import',
+      note: model.experiment ? `${SOURCE_NOTE}; ${model.experiment}` : SOURCE_NOTE,
+      license: 'Apache-2.0',
     };
     const { bytes } = await packModel({
-      onnx: buildLiteCnn({ ...model.architecture, classes: OXFORD_PET_LABELS.length }),
-      labels: OXFORD_PET_LABELS,
-      input,
-      output: { name: LITE_CNN_OUTPUT, kind: 'logits' },
+      onnx: addPetHead(backbone, { labels: IMAGENET_PET_LABELS, horizontalFlip: model.horizontalFlip }),
+      labels: IMAGENET_PET_LABELS.map(({ id, en, ko }) => ({ id, en, ko })),
+      ...resolvePreprocess({ width: 224, height: 224, inputName: 'input', outputName: PET_PROBABILITIES_OUTPUT, output: 'probabilities' }, model.file),
       name: MODEL_NAME,
       version: model.version,
-      source: { kind: 'generated', note: `untrained reference model: deterministic weights from seed ${seed}, not trained on any data` },
+      source,
       created: CREATED,
     }, model.file);
     const path = join(outDir, model.file);

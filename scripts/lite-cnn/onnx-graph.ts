@@ -35,14 +35,13 @@ export class OnnxGraphBuilder {
     if (elements !== values.length) {
       throw new Error(`Initializer ${name}: shape [${dims.join(', ')}] holds ${elements} values, got ${values.length}.`);
     }
-    this.#initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: littleEndianBytes(values) });
+    this.#initializers.push(floatTensor(name, dims, values));
     return name;
   }
 
   /** Adds a node; `name` defaults to the first output's name. */
   addNode(opType: string, inputs: string[], outputs: string[], attributes: Record<string, onnxProto.onnx.IAttributeProto> = {}, name = outputs[0]): void {
-    const attribute = Object.entries(attributes).map(([attributeName, value]) => ({ ...value, name: attributeName }));
-    this.#nodes.push({ opType, input: inputs, output: outputs, name: name ?? null, attribute });
+    this.#nodes.push(graphNode(opType, inputs, outputs, attributes, name));
   }
 
   /** Declares a float32 graph input. */
@@ -73,15 +72,30 @@ export class OnnxGraphBuilder {
   }
 }
 
-function floatValueInfo(name: string, shape: Dim[]): onnxProto.onnx.IValueInfoProto {
+/** One node; `name` defaults to the first output's name. */
+export function graphNode(opType: string, inputs: string[], outputs: string[], attributes: Record<string, onnxProto.onnx.IAttributeProto> = {}, name = outputs[0]): onnxProto.onnx.INodeProto {
+  const attribute = Object.entries(attributes).map(([attributeName, value]) => ({ ...value, name: attributeName }));
+  return { opType, input: inputs, output: outputs, name: name ?? null, attribute };
+}
+
+/** A float32 graph input or output of the given shape. */
+export function floatValueInfo(name: string, shape: Dim[]): onnxProto.onnx.IValueInfoProto {
   const dim = shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } };
 }
 
-/** ONNX raw_data is little-endian whatever the host's byte order, and the output must be byte-for-byte reproducible. */
-function littleEndianBytes(values: Float32Array): Uint8Array {
+/** A float32 tensor (a weight or constant); ONNX raw_data is little-endian whatever the host's byte order. */
+export function floatTensor(name: string, dims: number[], values: Float32Array): onnxProto.onnx.ITensorProto {
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   values.forEach((value, i) => view.setFloat32(i * 4, value, true));
-  return bytes;
+  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes };
+}
+
+/** An int64 tensor (indices, shapes), little-endian like {@link floatTensor}. */
+export function int64Tensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, i) => view.setBigInt64(i * 8, BigInt(value), true));
+  return { name, dims, dataType: onnx.TensorProto.DataType.INT64, rawData: bytes };
 }

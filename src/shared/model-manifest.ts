@@ -38,7 +38,10 @@ export interface ModelOutputSpec {
 export interface ModelSource {
   kind: 'generated' | 'training-run' | 'import';
   runId?: string;
+  /** What the model is and where it came from, in a sentence. */
   note?: string;
+  /** The licence the weights come under (an SPDX id such as Apache-2.0). */
+  license?: string;
 }
 
 /** The JSON manifest inside a model bundle. */

@@ -135,6 +135,18 @@ describe('electron-builder.yml', () => {
     }
   });
 
+  test('the licence and notice of the model the weights derive from ship beside them', async () => {
+    const licence = config.extraResources.find((r) => r.from === 'third_party/mobilenetv2-12-int8');
+    assert.equal(licence?.to, 'licenses/mobilenetv2-12-int8');
+    for (const file of ['LICENSE', 'README.md']) {
+      await access(join(ROOT, 'third_party', 'mobilenetv2-12-int8', file));
+      assert.ok(licence?.filter?.includes(file), file);
+    }
+    const notices = config.extraResources.find((r) => r.from === 'THIRD_PARTY_NOTICES.md');
+    assert.equal(notices?.to, 'licenses/THIRD_PARTY_NOTICES.md');
+    await access(join(ROOT, 'THIRD_PARTY_NOTICES.md'));
+  });
+
   test('the tray icons ship as extraResources (Contents/Resources/icons), where appPaths looks', () => {
     const icons = config.extraResources.find((r) => r.to === 'icons');
     assert.equal(icons?.from, config.directories.buildResources);

@@ -36,6 +36,7 @@ const manifestSchema = {
         kind: { enum: ['generated', 'training-run', 'import'] },
         runId: { type: 'string' },
         note: { type: 'string' },
+        license: { type: 'string' },
       },
     },
     input: {
