@@ -1,4 +1,5 @@
 import type { HostStatus, SlotAction, SlotStatus } from '../shared/host-api.js';
+import type { ModelSource } from '../shared/model-manifest.js';
 import type { SlotId } from '../shared/slot-api.js';
 import { h, replaceChildren } from './dom.js';
 import { formatBytes, formatDuration, formatMs, formatTime } from './format.js';
@@ -21,6 +22,7 @@ function slotCard(slot: SlotStatus, act: (slot: SlotId, action: SlotAction) => v
     h('dl', {},
       row('port', String(slot.port)),
       row('model', model),
+      h('div', { class: 'row' }, h('dt', {}, t('modelSource')), h('dd', { title: slot.modelSource?.note ?? '', 'data-testid': `source-${slot.slot}` }, modelSourceText(slot.modelSource))),
       h('div', { class: 'row' }, h('dt', {}, 'sha256'), h('dd', { class: 'mono', title: slot.model?.sha256 ?? '' }, slot.model ? slot.model.sha256.slice(0, 12) : '-')),
       row('loadedAt', formatTime(slot.loadedAt)),
       row('uptime', formatDuration(slot.uptimeSeconds)),
@@ -35,4 +37,11 @@ function slotCard(slot: SlotStatus, act: (slot: SlotId, action: SlotAction) => v
       h('button', { type: 'button', onclick: () => act(slot.slot, 'restart'), 'data-action': `restart-${slot.slot}` }, t('restart')),
     ),
   );
+}
+
+/** Where a model came from, in one short line: the first clause of its note (or its training run), and its licence. */
+function modelSourceText(source: ModelSource | null): string {
+  if (!source) return '-';
+  const origin = source.kind === 'training-run' && source.runId ? `${t('sourceTrainingRun')} ${source.runId}` : (source.note?.split(';')[0] ?? source.kind);
+  return source.license ? `${origin} · ${source.license}` : origin;
 }

@@ -1,5 +1,5 @@
 import type { ErrorBody } from './errors.js';
-import type { ModelInputSpec, ModelSummary } from './model-manifest.js';
+import type { ModelInputSpec, ModelSource, ModelSummary } from './model-manifest.js';
 import type { SlotId, SlotInfo } from './slot-api.js';
 import type { HistoryEntry, ReleaseProgress, WatchStatus } from './release-api.js';
 import type { EvalProgress, EvalSummary } from './eval-api.js';
@@ -26,6 +26,8 @@ export interface SlotStatus {
   pid: number | null;
   bundleFile: string;
   model: ModelSummary | null;
+  /** Where the served model came from (its manifest's source), once the slot has answered /info. */
+  modelSource: ModelSource | null;
   /** How the served model wants its input (lets the host prepare one tensor for both slots). */
   input: ModelInputSpec | null;
   loadedAt: string | null;

@@ -29,8 +29,8 @@ test('serve prints both URLs and how to try them', () => {
 test('status shows both slots with their models, as a table and as JSON', async () => {
   const table = await runCli(dataDir, ['status']);
   assert.equal(table.code, 0);
-  assert.match(table.stdout, /AS-IS\s+\d+\s+ready\s+litecnn-pets 1\.0\.0/);
-  assert.match(table.stdout, /TO-BE\s+\d+\s+ready\s+litecnn-pets 2\.0\.0-exp\.1/);
+  assert.match(table.stdout, /AS-IS\s+\d+\s+ready\s+mobilenetv2-pets 1\.0\.0/);
+  assert.match(table.stdout, /TO-BE\s+\d+\s+ready\s+mobilenetv2-pets 1\.1\.0-exp\.1/);
   const json = await status();
   assert.deepEqual(json.slots.map((s) => [s.slot, s.state]), [['asis', 'ready'], ['tobe', 'ready']]);
   assert.ok(json.slots.every((s) => s.memory!.rssBytes > 0 && s.model!.sha256.length === 64));
@@ -59,8 +59,8 @@ test('stop and start one slot, as server_manager.sh did, while the other keeps s
 test('predict shows both slots\' top classes with Korean and English names', async () => {
   const text = await runCli(dataDir, ['predict', photo, '--top', '3']);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /AS-IS\s+litecnn-pets 1\.0\.0/);
-  assert.match(text.stdout, /TO-BE\s+litecnn-pets 2\.0\.0-exp\.1/);
+  assert.match(text.stdout, /AS-IS\s+mobilenetv2-pets 1\.0\.0/);
+  assert.match(text.stdout, /TO-BE\s+mobilenetv2-pets 1\.1\.0-exp\.1/);
   assert.match(text.stdout, /1\.\s+\S.*\d+\.\d+%/);
   const json = JSON.parse((await runCli(dataDir, ['predict', photo, '--json'])).stdout) as Record<string, PredictResponse>;
   assert.equal(json.asis!.model.slot, 'asis');
@@ -90,9 +90,11 @@ test('compare runs a folder through both slots and reports agreement', async () 
 test('inspect validates a bundle and prints its manifest; pack makes one from the real fixture model', async () => {
   const inspected = await runCli(dataDir, ['inspect', join(REPO_ROOT, 'weights', 'model_8892.bin')]);
   assert.equal(inspected.code, 0, inspected.stderr);
-  assert.match(inspected.stdout, /version\s+2\.0\.0-exp\.1/);
-  assert.match(inspected.stdout, /input\s+160x160 NCHW RGB/);
-  assert.match(inspected.stdout, /labels\s+37: Abyssinian \/ 아비시니안/);
+  assert.match(inspected.stdout, /version\s+1\.1\.0-exp\.1/);
+  assert.match(inspected.stdout, /source\s+import \(pretrained MobileNetV2-12 int8 \(ONNX Model Zoo\), trained on ImageNet-1k;.*horizontal-flip/);
+  assert.match(inspected.stdout, /licence\s+Apache-2\.0/);
+  assert.match(inspected.stdout, /input\s+224x224 NCHW RGB/);
+  assert.match(inspected.stdout, /labels\s+123: Chihuahua \/ 치와와/);
   const out = join(await tempDir(), 'mobilenet.bin');
   const preprocess = join(await tempDir(), 'preprocess.json');
   await writeFile(preprocess, JSON.stringify({ width: 224, height: 224, resize: { mode: 'resize-crop', shorterSide: 256 } }));
@@ -114,8 +116,8 @@ test('logs shows each slot\'s own log file', async () => {
   const logs = await runCli(dataDir, ['logs', 'asis', '-n', '200']);
   assert.equal(logs.code, 0, logs.stderr);
   assert.match(logs.stdout, /INFO\s+model loaded and warmed up; ready/);
-  assert.match(logs.stdout, /"model":\{"name":"litecnn-pets","version":"1\.0\.0"/);
-  assert.doesNotMatch(logs.stdout, /2\.0\.0-exp\.1/, 'only AS-IS lines');
+  assert.match(logs.stdout, /"model":\{"name":"mobilenetv2-pets","version":"1\.0\.0"/);
+  assert.doesNotMatch(logs.stdout, /1\.1\.0-exp\.1/, 'only AS-IS lines');
   const raw = await runCli(dataDir, ['logs', '8892', '-n', '1', '--json']);
   assert.equal(JSON.parse(raw.stdout.trim()).component, 'tobe');
 });

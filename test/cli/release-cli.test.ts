@@ -63,7 +63,7 @@ test('promote with a tag, then roll AS-IS back, from the command line', async ()
   const rollback = await cli('rollback', 'asis');
   assert.equal(rollback.code, 0, rollback.stderr);
   assert.match(rollback.stdout, /rollback AS-IS 1\.0\.0 .*replacing exp-001 success/);
-  const toNamed = await cli('rollback', 'tobe', '--to', '2.0.0-exp.1');
+  const toNamed = await cli('rollback', 'tobe', '--to', '1.1.0-exp.1');
   assert.equal(toNamed.code, 0, toNamed.stderr);
   const unknown = await cli('rollback', 'prod');
   assert.match(unknown.stderr, /Unknown slot "prod"; use asis or tobe/);

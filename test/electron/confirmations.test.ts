@@ -14,7 +14,7 @@ describe('promoteConfirmation', () => {
     assert.equal(box.type, 'question');
     assert.equal(box.message, 'Make TO-BE’s model the production (AS-IS) model?');
     const detail = String(box.detail);
-    assert.match(detail, /TO-BE: litecnn-pets 2\.0\.0-exp\.1 \(sha256 bbbbbbbbbbbb…\)\nreplaces\nAS-IS: litecnn-pets 1\.0\.0 \(sha256 aaaaaaaaaaaa…\)/);
+    assert.match(detail, /TO-BE: mobilenetv2-pets 1\.1\.0-exp\.1 \(sha256 bbbbbbbbbbbb…\)\nreplaces\nAS-IS: mobilenetv2-pets 1\.0\.0 \(sha256 aaaaaaaaaaaa…\)/);
   });
 
   test('Cancel is the default: Return must not change production', () => {
@@ -41,7 +41,7 @@ describe('rollbackConfirmation', () => {
   test('shows the model TO-BE serves and the one it gets back', () => {
     const box = rollbackConfirmation(tobe, versionRef('1.5.0', 'c'), 'en');
     assert.equal(box.message, 'Put TO-BE back to its previous model?');
-    assert.match(String(box.detail), /TO-BE: litecnn-pets 2\.0\.0-exp\.1 \(sha256 bbbbbbbbbbbb…\)\n→ 1\.5\.0 \(sha256 cccccccccccc…\)/);
+    assert.match(String(box.detail), /TO-BE: mobilenetv2-pets 1\.1\.0-exp\.1 \(sha256 bbbbbbbbbbbb…\)\n→ 1\.5\.0 \(sha256 cccccccccccc…\)/);
     assert.deepEqual(box.buttons, ['Roll Back', 'Cancel']);
     assert.equal(box.defaultId, 1);
   });
@@ -57,7 +57,7 @@ describe('rollbackTarget', () => {
   const v1 = versionRef('1.0.0', 'a');
   const v2 = versionRef('2.0.0', 'b');
   const v3 = versionRef('3.0.0', 'c');
-  const model = (ref: typeof v1) => ({ name: 'litecnn-pets', version: ref.version, sha256: ref.sha256 });
+  const model = (ref: typeof v1) => ({ name: 'mobilenetv2-pets', version: ref.version, sha256: ref.sha256 });
   // The host lists history newest first.
   const history = [
     historyEntry({ action: 'deploy', slot: 'tobe', from: v2, to: v3 }),

@@ -37,7 +37,7 @@ describe('MenuBarApp: start', () => {
     assert.ok(log.includes('host.start'));
     assert.equal(fake.trays[0]?.title, '● ●');
     assert.equal(fake.trays[0]?.contextMenu?.template, fake.lastMenu());
-    assert.equal(menuItem(fake.lastMenu(), 'slot-line:asis').label, 'AS-IS  ● ready · :8891 · litecnn-pets 1.0.0');
+    assert.equal(menuItem(fake.lastMenu(), 'slot-line:asis').label, 'AS-IS  ● ready · :8891 · mobilenetv2-pets 1.0.0');
     assert.equal(setups[0]?.dataDir, '/Users/me/Library/Application Support/LiteCNN Dual');
     assert.equal(setups[0]?.bundledWeightsDir, BUNDLED_WEIGHTS_DIR);
   });
@@ -99,11 +99,11 @@ describe('MenuBarApp: the menu follows the host', () => {
     assert.equal(menuItem(fake.lastMenu(), 'auto-deploy').checked, false);
 
     const beforeHistory = fake.menus.length;
-    host.slots = [slotStatus('asis', 'ready'), slotStatus('tobe', 'ready', { model: { name: 'litecnn-pets', version: '2.1.0', sha256: 'c'.repeat(64) } })];
+    host.slots = [slotStatus('asis', 'ready'), slotStatus('tobe', 'ready', { model: { name: 'mobilenetv2-pets', version: '2.1.0', sha256: 'c'.repeat(64) } })];
     host.publish({ type: 'history', data: historyEntry({ action: 'deploy', slot: 'tobe', to: versionRef('2.1.0', 'c') }) });
     await menuBar.idle();
     assert.ok(fake.menus.length > beforeHistory);
-    assert.equal(menuItem(fake.lastMenu(), 'slot-line:tobe').label, 'TO-BE  ● ready · :8892 · litecnn-pets 2.1.0');
+    assert.equal(menuItem(fake.lastMenu(), 'slot-line:tobe').label, 'TO-BE  ● ready · :8892 · mobilenetv2-pets 2.1.0');
   });
 });
 
@@ -129,7 +129,7 @@ describe('MenuBarApp: menu actions', () => {
     clickItem(fake.lastMenu(), 'promote');
     await menuBar.idle();
     assert.equal(fake.dialogs.length, 1);
-    assert.match(String(fake.dialogs[0]?.detail), /2\.0\.0-exp\.1[\s\S]*replaces[\s\S]*1\.0\.0/);
+    assert.match(String(fake.dialogs[0]?.detail), /1\.1\.0-exp\.1[\s\S]*replaces[\s\S]*1\.0\.0/);
     assert.ok(!log.some((call) => call.startsWith('host.promote')), 'cancelled: no promote');
 
     clickItem(fake.lastMenu(), 'promote');
@@ -140,7 +140,7 @@ describe('MenuBarApp: menu actions', () => {
 
   test('Roll back TO-BE asks first, then rolls back to exactly the version shown', async () => {
     const v1 = versionRef('1.0.0', 'a');
-    const v2 = versionRef('2.0.0-exp.1', 'b');
+    const v2 = versionRef('1.1.0-exp.1', 'b');
     const { fake, log, menuBar } = await startApp({
       dialogAnswers: [0],
       prepareHost: (host) => {
@@ -149,7 +149,7 @@ describe('MenuBarApp: menu actions', () => {
     });
     clickItem(fake.lastMenu(), 'rollback-tobe');
     await menuBar.idle();
-    assert.match(String(fake.dialogs[0]?.detail), /2\.0\.0-exp\.1[\s\S]*→ 1\.0\.0/);
+    assert.match(String(fake.dialogs[0]?.detail), /1\.1\.0-exp\.1[\s\S]*→ 1\.0\.0/);
     assert.ok(log.includes(`host.rollback:tobe:${v1.bundleSha256}:app`));
   });
 

@@ -39,9 +39,9 @@ describe('buildTrayMenu', () => {
   test('both slots ready: each slot line shows state, port and model, and everything useful is enabled', () => {
     const menu = menuFor(state());
     const asis = menuItem(menu, 'slot-line:asis');
-    assert.equal(asis.label, 'AS-IS  ● ready · :8891 · litecnn-pets 1.0.0');
+    assert.equal(asis.label, 'AS-IS  ● ready · :8891 · mobilenetv2-pets 1.0.0');
     assert.equal(asis.enabled, false);
-    assert.equal(menuItem(menu, 'slot-line:tobe').label, 'TO-BE  ● ready · :8892 · litecnn-pets 2.0.0-exp.1');
+    assert.equal(menuItem(menu, 'slot-line:tobe').label, 'TO-BE  ● ready · :8892 · mobilenetv2-pets 1.1.0-exp.1');
     for (const slot of ['asis', 'tobe', 'all']) {
       assert.equal(enabled(menu, `slot:${slot}:start`), false, `${slot} start`);
       assert.equal(enabled(menu, `slot:${slot}:stop`), true, `${slot} stop`);
@@ -128,7 +128,7 @@ describe('buildTrayMenu', () => {
 
   test('Korean labels', () => {
     const menu = menuFor(state({ language: 'ko', slots: [slotStatus('asis', 'ready'), slotStatus('tobe', 'stopped')], launchAtLogin: true }));
-    assert.equal(menuItem(menu, 'slot-line:asis').label, 'AS-IS  ● 준비됨 · :8891 · litecnn-pets 1.0.0');
+    assert.equal(menuItem(menu, 'slot-line:asis').label, 'AS-IS  ● 준비됨 · :8891 · mobilenetv2-pets 1.0.0');
     assert.equal(menuItem(menu, 'slot-line:tobe').label, 'TO-BE  ○ 중지됨 · :8892 · 모델 없음');
     assert.equal(menuItem(menu, 'slot:tobe:start').label, '시작');
     assert.equal(menuItem(menu, 'slot:all').label, '두 슬롯 모두');

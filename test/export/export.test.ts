@@ -103,33 +103,33 @@ test('export --format kserve --slot tobe adds an InferenceService for KServe\'s 
   const printed = JSON.parse(kserveRun.stdout) as { slot: SlotId; format: string; modelName: string; config: ModelConfig; files: string[]; inferenceService: { file: string; name: string } };
   assert.equal(printed.slot, 'tobe');
   assert.equal(printed.format, 'kserve');
-  assert.equal(printed.modelName, 'litecnn-pets');
-  const name = 'litecnn-pets';
+  assert.equal(printed.modelName, 'mobilenetv2-pets');
+  const name = 'mobilenetv2-pets';
   assert.deepEqual(await filesBelow(kserveOut), ['inferenceservice.yaml', `${name}/1/model.onnx`, `${name}/config.pbtxt`, `${name}/labels.json`, `${name}/labels.txt`, `${name}/preprocess.json`]);
   assert.deepEqual(printed.files.map((f) => relative(kserveOut, f)).sort(), await filesBelow(kserveOut));
   const config = await checkModelFolder(join(kserveOut, name), tobeBundle);
   assert.deepEqual(printed.config, config, '--json prints the config that was written');
   assert.equal(config.max_batch_size, 8);
-  assert.deepEqual(config.input[0]!.dims, [3, 160, 160]);
-  assert.deepEqual(config.output[0]!.dims, [37]);
+  assert.deepEqual(config.input[0]!.dims, [3, 224, 224]);
+  assert.deepEqual(config.output[0]!.dims, [123]);
 
   const yamlText = await readFile(join(kserveOut, 'inferenceservice.yaml'), 'utf8');
   const isvc = parseYaml(yamlText) as { apiVersion: string; kind: string; metadata: { name: string }; spec: { predictor: { model: Record<string, unknown> } } };
   assert.equal(isvc.apiVersion, 'serving.kserve.io/v1beta1');
   assert.equal(isvc.kind, 'InferenceService');
-  assert.equal(isvc.metadata.name, 'litecnn-pets');
-  assert.equal(printed.inferenceService.name, 'litecnn-pets');
+  assert.equal(isvc.metadata.name, 'mobilenetv2-pets');
+  assert.equal(printed.inferenceService.name, 'mobilenetv2-pets');
   assert.deepEqual(isvc.spec.predictor.model, {
     modelFormat: { name: 'onnx' },
     protocolVersion: 'v2',
     runtime: 'kserve-tritonserver',
     storageUri: 's3://YOUR-BUCKET/PATH',
   });
-  assert.match(yamlText, /storageUri: .*# REPLACE: the folder that holds litecnn-pets\//);
+  assert.match(yamlText, /storageUri: .*# REPLACE: the folder that holds mobilenetv2-pets\//);
 });
 
 test('--force writes over an earlier export; without it a folder with files in it is refused', async () => {
-  const config = join(kserveOut, 'litecnn-pets', 'config.pbtxt');
+  const config = join(kserveOut, 'mobilenetv2-pets', 'config.pbtxt');
   const before = await readFile(config, 'utf8');
   await writeFile(config, 'edited by hand\n');
   const refused = await runCli(dataDir, ['export', '--format', 'kserve', kserveOut, '--slot', 'tobe']);
@@ -141,14 +141,14 @@ test('--force writes over an earlier export; without it a folder with files in i
   const forced = await runCli(dataDir, ['export', '--format', 'kserve', kserveOut, '--slot', 'to-be', '--force']);
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal(await readFile(config, 'utf8'), before);
-  assert.match(forced.stdout, /Exported the TO-BE model litecnn-pets 2\.0\.0-exp\.1/);
+  assert.match(forced.stdout, /Exported the TO-BE model mobilenetv2-pets 1\.1\.0-exp\.1/);
   assert.ok(forced.stdout.includes(`kubectl apply -f ${join(kserveOut, 'inferenceservice.yaml')}`), forced.stdout);
   assert.match(forced.stdout, /storageUri/);
 });
 
 test('the exported models answer exactly as the slots serving them do', async () => {
   const { url } = await startTestHost({}, dataDir);
-  const exports: [SlotId, string][] = [['asis', join(tritonOut, 'mobilenetv2-12-int8')], ['tobe', join(kserveOut, 'litecnn-pets')]];
+  const exports: [SlotId, string][] = [['asis', join(tritonOut, 'mobilenetv2-12-int8')], ['tobe', join(kserveOut, 'mobilenetv2-pets')]];
   for (const [slot, modelDir] of exports) {
     // Only what the export wrote: the model, its config, labels and preprocessing.
     const config = await readConfig(modelDir);

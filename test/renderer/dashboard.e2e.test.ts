@@ -115,8 +115,12 @@ test('the dashboard opens with both slots ready', async () => {
   await page.getByTestId('state-asis').filter({ hasText: 'ready' }).waitFor();
   await page.getByTestId('state-tobe').filter({ hasText: 'ready' }).waitFor();
   await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
-  assert.match(await cardText(page, 'asis'), /litecnn-pets 1\.0\.0/);
-  assert.match(await cardText(page, 'tobe'), /litecnn-pets 2\.0\.0-exp\.1/);
+  assert.match(await cardText(page, 'asis'), /mobilenetv2-pets 1\.0\.0/);
+  assert.match(await cardText(page, 'tobe'), /mobilenetv2-pets 1\.1\.0-exp\.1/);
+  for (const slot of ['asis', 'tobe'] as const) {
+    assert.equal(await page.getByTestId(`source-${slot}`).innerText(), 'pretrained MobileNetV2-12 int8 (ONNX Model Zoo), trained on ImageNet-1k · Apache-2.0');
+  }
+  assert.match(await page.getByTestId('source-tobe').getAttribute('title') ?? '', /horizontal-flip test-time augmentation/);
   assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
   await page.getByTestId('newest-run').filter({ hasText: 'run-e2e' }).waitFor();
   assert.match(await page.getByTestId('newest-run').innerText(), /val_accuracy 0\.\d+/);
@@ -132,8 +136,10 @@ test('dropping a real photo shows both predictions side by side with latencies a
     assert.match(answer, /\d+\.\d ms/, `${slot} latency`);
     assert.equal(await page.getByTestId(`answer-${slot}`).locator('ol.predictions li').count(), 5);
     assert.match(answer, /\d+\.\d%/);
+    assert.match(answer, /Golden Retriever/, `${slot} names the breed`);
+    assert.match(answer, /골든 리트리버/, `${slot} names it in Korean`);
   }
-  assert.match(await page.getByTestId('agreement').innerText(), /Agree|Disagree/);
+  assert.match(await page.getByTestId('agreement').innerText(), /Agree/);
   await snapshot('2-compare');
 });
 
@@ -175,14 +181,14 @@ test('Promote asks first, then AS-IS serves TO-BE\'s model; Rollback brings it b
   await page.click('[data-action=promote]');
   const dialog = page.getByTestId('confirm-dialog');
   await dialog.waitFor();
-  assert.match(await dialog.innerText(), /TO-BE litecnn-pets run-e2e → AS-IS \(litecnn-pets 1\.0\.0\)/);
+  assert.match(await dialog.innerText(), /TO-BE mobilenetv2-pets run-e2e → AS-IS \(mobilenetv2-pets 1\.0\.0\)/);
   assert.equal(await dialog.getByTestId('gate-outcome').innerText(), 'No promotion gate is set (Preferences → Promotion gate).');
   await snapshot('6-promote-confirm');
   await page.getByTestId('confirm').click();
   await page.locator('[data-slot=asis]').filter({ hasText: 'run-e2e' }).waitFor({ timeout: 30_000 });
   await page.click('[data-action=rollback-asis]');
   await page.getByTestId('confirm').click();
-  await page.locator('[data-slot=asis]').filter({ hasText: 'litecnn-pets 1.0.0' }).waitFor({ timeout: 30_000 });
+  await page.locator('[data-slot=asis]').filter({ hasText: 'mobilenetv2-pets 1.0.0' }).waitFor({ timeout: 30_000 });
   assert.match(await page.getByTestId('history').innerText(), /rollback AS-IS 1\.0\.0/);
   await snapshot('7-rolled-back');
 });
@@ -461,7 +467,7 @@ test('a failing promotion gate blocks Promote, showing its evidence, until it is
   // Leave AS-IS and the settings as they were.
   await controlApi('/api/rollback', 'POST', { slot: 'asis' });
   await controlApi('/api/settings', 'PUT', before);
-  await page.locator('[data-slot=asis]').filter({ hasText: 'litecnn-pets 1.0.0' }).waitFor({ timeout: 30_000 });
+  await page.locator('[data-slot=asis]').filter({ hasText: 'mobilenetv2-pets 1.0.0' }).waitFor({ timeout: 30_000 });
 });
 
 test('no script error or CSP violation happened', () => {

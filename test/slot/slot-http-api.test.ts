@@ -65,7 +65,7 @@ test('client errors are JSON { error: { code, message } } with the documented st
     ['unsupported type', () => fetch(`${urls.asis}/predict`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['json body', () => fetch(`${urls.asis}/predict`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['bad top', () => fetch(`${urls.asis}/predict?top=0`, { method: 'POST', body: photo, headers: { 'content-type': 'image/jpeg' } }), 400, 'BAD_REQUEST'],
-    ['top above the label count', () => fetch(`${urls.asis}/predict?top=38`, { method: 'POST', body: photo, headers: { 'content-type': 'image/jpeg' } }), 400, 'BAD_REQUEST'],
+    ['top above the label count', () => fetch(`${urls.asis}/predict?top=124`, { method: 'POST', body: photo, headers: { 'content-type': 'image/jpeg' } }), 400, 'BAD_REQUEST'],
     ['unknown path', () => fetch(`${urls.asis}/nope`), 404, 'NOT_FOUND'],
     ['wrong method', () => fetch(`${urls.asis}/predict`), 405, 'METHOD_NOT_ALLOWED'],
   ];
@@ -96,12 +96,14 @@ test('healthz, readyz and info describe the slot', async () => {
   assert.deepEqual(await (await fetch(`${urls.asis}/healthz`)).json(), { status: 'ok', slot: 'asis' });
   const ready = (await (await fetch(`${urls.tobe}/readyz`)).json()) as { ready: boolean; model: { version: string } };
   assert.equal(ready.ready, true);
-  assert.equal(ready.model.version, '2.0.0-exp.1');
+  assert.equal(ready.model.version, '1.1.0-exp.1');
   const info = (await (await fetch(`${urls.asis}/info`)).json()) as SlotInfo;
   assert.equal(info.slot, 'asis');
   assert.equal(info.port, Number(new URL(urls.asis).port));
-  assert.equal(info.model?.labels, 37);
-  assert.equal(info.model?.input.width, 128);
+  assert.equal(info.model?.labels, 123);
+  assert.equal(info.model?.input.width, 224);
+  assert.equal(info.model?.source.license, 'Apache-2.0');
+  assert.match(info.model?.source.note ?? '', /pretrained MobileNetV2-12 int8/);
   assert.ok(info.requests.predictions >= 1 && info.requests.errors >= 1);
   assert.ok(info.latencyMs.p50! > 0 && info.latencyMs.p99! >= info.latencyMs.p50!);
   assert.ok(info.memory.rssBytes > 10_000_000);
@@ -115,7 +117,7 @@ test('metrics are Prometheus text with requests, latency histograms, model info 
   assert.match(text, /litecnn_http_requests_total\{route="\/predict",status="415",source="client",slot="asis"\} \d+/);
   assert.match(text, /litecnn_preprocess_seconds_bucket\{le="0.05",slot="asis",source="client"\} \d+/);
   assert.match(text, /litecnn_inference_seconds_count\{slot="asis",source="client"\} \d+/);
-  assert.match(text, /litecnn_model_info\{name="litecnn-pets",version="1.0.0",sha256="[0-9a-f]{64}",slot="asis"\} 1/);
+  assert.match(text, /litecnn_model_info\{name="mobilenetv2-pets",version="1.0.0",sha256="[0-9a-f]{64}",slot="asis"\} 1/);
   assert.match(text, /litecnn_process_resident_memory_bytes\{slot="asis"\} \d+/);
 });
 

@@ -127,6 +127,7 @@ export class SlotSupervisor extends EventEmitter {
       pid: this.#process?.pid ?? null,
       bundleFile: config.bundleFile,
       model: this.#model,
+      modelSource: info?.model?.source ?? null,
       input: info?.model?.input ?? null,
       loadedAt: this.#loadedAt,
       startedAt: this.#startedAt?.toISOString() ?? null,

@@ -83,6 +83,7 @@ function describeManifest(file: string, m: ModelManifest): string {
     `  version    ${m.version}`,
     `  created    ${m.created}`,
     `  source     ${m.source.kind}${m.source.runId ? ` run ${m.source.runId}` : ''}${m.source.note ? ` (${m.source.note})` : ''}`,
+    ...(m.source.license ? [`  licence    ${m.source.license}`] : []),
     `  input      ${input.width}x${input.height} ${input.layout} ${input.colorOrder}, ${resize}`,
     `             mean [${input.mean.join(', ')}] std [${input.std.join(', ')}]`,
     `  output     ${m.output.kind}`,
