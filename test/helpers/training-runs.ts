@@ -27,15 +27,14 @@ export function liteCnnRun(seed: number, widths: number[] = [16, 32, 64, 128]): 
   };
 }
 
-/** A run holding the bundled AS-IS model's ONNX, labels and preprocessing. */
+/** A run holding the bundled AS-IS model's ONNX, labels, preprocessing and output tensor. */
 export async function bundledRun(file = 'model_8891.bin'): Promise<RunFiles> {
   const { manifest, onnx } = decodeBundle(await readFile(join(REPO_ROOT, 'weights', file)), file);
-  const { input } = manifest;
-  return {
-    onnx,
-    labels: manifest.labels,
-    preprocess: { width: input.width, height: input.height, layout: input.layout, colorOrder: input.colorOrder, mean: input.mean, std: input.std, resize: input.resize },
-  };
+  const { input, output } = manifest;
+  const preprocess: PreprocessSpec = { width: input.width, height: input.height, layout: input.layout, colorOrder: input.colorOrder, mean: input.mean, std: input.std, resize: input.resize, output: output.kind };
+  if (input.name) preprocess.inputName = input.name;
+  if (output.name) preprocess.outputName = output.name;
+  return { onnx, labels: manifest.labels, preprocess };
 }
 
 /**

@@ -11,6 +11,11 @@ import { packFixtureModel } from '../helpers/fixture-bundle.js';
 
 const DOG_CLASSES = { first: 151, last: 268 };
 const CAT_CLASSES = { first: 281, last: 285 };
+// int8 kernels differ between CPUs (with and without AVX-512 VNNI): top-1 is asserted only where it
+// led by this much when the expected file was made, and scores within this much of its figures
+// (an AVX-512 VNNI EPYC gives Newfoundland 0.83 where the file says 0.62; wrong preprocessing gives 0.03-0.10).
+const CLEAR_MARGIN = 0.15;
+const SCORE_TOLERANCE = 0.25;
 
 interface ExpectedTop5 {
   top5: Array<{ index: number; label: string; prob: number }>;
@@ -22,18 +27,24 @@ test('the real pretrained model, packed with its preprocessing, classifies real 
   const session = await ModelSession.load(bundle, 'fixture');
   const expected = JSON.parse(await readFile(FIXTURE_EXPECTED, 'utf8')) as Record<string, ExpectedTop5>;
   const indexOf = new Map(bundle.manifest.labels.map((label, index) => [label.id, index]));
+  let clearPhotos = 0;
   try {
     for (const [image, want] of Object.entries(expected)) {
       const { predictions } = await session.classify(await readFile(fixtureImage(image)), 5);
       const got = predictions.map((p) => indexOf.get(p.label)!);
-      const top1 = want.top5[0]!.index;
-      if (want.top1StableAcrossResizeModes) assert.equal(got[0], top1, `${image}: top-1`);
-      if (image.startsWith('dog-') && top1 >= DOG_CLASSES.first && top1 <= DOG_CLASSES.last) {
+      const [first, second] = want.top5;
+      if (want.top1StableAcrossResizeModes && first!.prob - second!.prob >= CLEAR_MARGIN) {
+        clearPhotos++;
+        assert.equal(got[0], first!.index, `${image}: top-1`);
+        assert.ok(Math.abs(predictions[0]!.score - first!.prob) <= SCORE_TOLERANCE, `${image}: top-1 score ${predictions[0]!.score}, expected ${first!.prob}`);
+      }
+      if (image.startsWith('dog-') && first!.index >= DOG_CLASSES.first && first!.index <= DOG_CLASSES.last) {
         assert.ok(got.some((i) => i >= DOG_CLASSES.first && i <= DOG_CLASSES.last), `${image}: a dog class in the top 5`);
       }
       assert.ok(predictions.every((p, i) => i === 0 || p.score <= predictions[i - 1]!.score), 'best first');
       assert.ok(predictions.every((p) => p.score >= 0 && p.score <= 1));
     }
+    assert.equal(clearPhotos, 20, 'photos whose top-1 leads clearly');
     const persian = await session.classify(await readFile(fixtureImage('cat-persian.jpg')), 1);
     const persianIndex = indexOf.get(persian.predictions[0]!.label)!;
     assert.ok(persianIndex >= CAT_CLASSES.first && persianIndex <= CAT_CLASSES.last, 'a domestic cat class');

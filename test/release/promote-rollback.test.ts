@@ -70,7 +70,7 @@ test('rolling TO-BE back twice goes two versions back, with zero failed requests
   await host.rollback({ slot: 'tobe', trigger: 'cli' });
   assert.equal(await servedVersion('tobe'), 'run-a');
   await host.rollback({ slot: 'tobe', trigger: 'cli' });
-  assert.equal(await servedVersion('tobe'), '2.0.0-exp.1', 'back to the bundled TO-BE');
+  assert.equal(await servedVersion('tobe'), '1.1.0-exp.1', 'back to the bundled TO-BE');
   const seen = await loop.stop();
   assert.equal(seen.failed, 0, seen.failures.join('\n'));
   await assert.rejects(host.rollback({ slot: 'tobe', trigger: 'cli' }), { code: 'ROLLBACK_NO_TARGET', message: /no earlier version/ });

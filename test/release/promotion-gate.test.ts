@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFile, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { EvalSummary } from '../../src/shared/eval-api.js';
 import type { GateVerdict } from '../../src/shared/release-api.js';
 import { checkDeployMinimum, judgePromotion } from '../../src/main/eval/promotion-gate.js';
 import { slotBundleFile } from '../../src/main/host/data-dir.js';
+import { buildBundle } from '../../src/main/model/pack.js';
+import { resolvePreprocess } from '../../src/main/model/preprocess-spec.js';
+import { OXFORD_PET_LABELS } from '../../scripts/lite-cnn/oxford-pet-labels.js';
 import { runCli } from '../helpers/cli.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
@@ -19,6 +22,16 @@ const PHOTOS = ['dog-golden-retriever.jpg', 'dog-siberian-husky.jpg', 'cat-persi
 async function unlabelledSet(): Promise<string> {
   const dir = await tempDir('litecnn-gateset-');
   for (const photo of PHOTOS) await symlink(fixtureImage(photo), join(dir, photo));
+  return dir;
+}
+
+/** A data dir whose TO-BE serves a seeded LiteCNN (37 Oxford breeds), which cannot agree with AS-IS on most of the set. */
+async function dataDirWithLiteCnnToBe(): Promise<string> {
+  const dir = await tempDir('litecnn-host-');
+  const run = liteCnnRun(21);
+  const { bytes } = buildBundle({ onnx: run.onnx, labels: OXFORD_PET_LABELS, ...resolvePreprocess(run.preprocess, 'litecnn'), name: 'litecnn-seeded', version: '0.1.0', source: { kind: 'generated' } });
+  await mkdir(dirname(slotBundleFile(dir, 'tobe')), { recursive: true });
+  await writeFile(slotBundleFile(dir, 'tobe'), bytes);
   return dir;
 }
 
@@ -68,14 +81,14 @@ test('the deploy gate needs the minimum top-1 accuracy on a labelled set, the mi
 
 test('a failing gate blocks promote; forced with a reason it promotes, and the verdict and reason go into the history', async () => {
   const set = await unlabelledSet();
-  const { host, dataDir } = await startTestHost({ promotionGateSet: set, promotionGateMaxDrop: 0, promotionGateMaxLatencyFactor: 1000 });
+  const { host, dataDir } = await startTestHost({ promotionGateSet: set, promotionGateMaxDrop: 0, promotionGateMaxLatencyFactor: 1000 }, await dataDirWithLiteCnnToBe());
   const asisBefore = await readFile(slotBundleFile(dataDir, 'asis'));
   const verdict = (await host.promotionGate())!;
   const evaluation = await host.evaluations.get(verdict.evaluationId);
   assert.equal(evaluation.setDir, set);
   assert.equal(verdict.tobe.sha256, evaluation.tobe.model.sha256);
   assert.equal(verdict.passed, evaluation.agreement.rate === 1, 'no drop allowed: only full agreement passes');
-  assert.equal(verdict.passed, false, 'the two bundled models disagree on these photos');
+  assert.equal(verdict.passed, false, 'AS-IS and a seeded LiteCNN disagree on these photos');
 
   await assert.rejects(host.promote({ trigger: 'cli' }), (error: Error & { code?: string }) => {
     assert.equal(error.code, 'PROMOTION_GATE_FAILED');
