@@ -22,17 +22,19 @@ export interface BenchHost {
 }
 
 /**
- * Starts a host on ephemeral loopback ports with a temp data dir holding `model` in both slots
- * (null: the bundled AS-IS and TO-BE weights, which prepareDataDir seeds), with `settings` over
- * the defaults (e.g. a GPU server).
+ * Starts a host on ephemeral loopback ports with a temp data dir holding `models` in their slots
+ * (a slot without one serves its bundled weights, which prepareDataDir seeds), with `settings`
+ * over the defaults (e.g. a GPU server).
  */
-export async function startBenchHost(model: BenchModel | null, settings: Partial<Settings> = {}): Promise<BenchHost> {
+export async function startBenchHost(models: Partial<Record<SlotId, BenchModel>> = {}, settings: Partial<Settings> = {}): Promise<BenchHost> {
   const dataDir = await makeTempDir('litecnn-bench-host-');
   // prepareDataDir seeds only missing weights, so files written first are what the slots serve.
-  for (const slot of model ? SLOT_IDS : []) {
+  for (const slot of SLOT_IDS) {
+    const model = models[slot];
+    if (!model) continue;
     const file = slotBundleFile(dataDir, slot);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, model!.bytes);
+    await writeFile(file, model.bytes);
   }
   const host = new Host({
     dataDir,

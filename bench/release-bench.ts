@@ -99,7 +99,7 @@ export async function measureRelease(plan: ReleasePlan, image: BenchImage, quiet
   progress('release: starting sshd on 127.0.0.1 and a host pointed at it');
   const gpu = await startBenchGpuServer();
   try {
-    const bench = await startBenchHost(null, gpuSettings(gpu.sshd));
+    const bench = await startBenchHost({}, gpuSettings(gpu.sshd));
     try {
       const upload = buildMultipartBody(image.bytes);
       let seed = plan.firstSeed;

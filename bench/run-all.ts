@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 async function measureModel(model: BenchModel, images: readonly BenchImage[], quiet: QuietMachine): Promise<{ cases: CaseResult[]; memory: MemoryResult }> {
   progress(`${model.name}: loading the session and starting a host`);
   const session = await ModelSession.load(model.bundle, model.description);
-  const bench = await startBenchHost(model).catch(async (error: unknown) => {
+  const bench = await startBenchHost({ asis: model, tobe: model }).catch(async (error: unknown) => {
     await session.release();
     throw error;
   });

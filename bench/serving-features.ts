@@ -11,7 +11,7 @@ import { startBenchHost, type BenchHost } from './bench-host.js';
 import { makeBenchImages, type BenchImage } from './images.js';
 import { describeMachine, machineRows } from './machine.js';
 import { markdownTable } from './markdown-table.js';
-import { loadBenchModels, type BenchModel } from './models.js';
+import { liteCnn160BenchModel } from './models.js';
 import { median, percentile, summarise, type LatencySummary } from './stats.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 import { buildMultipartBody } from './multipart-body.js';
@@ -260,11 +260,11 @@ async function main(): Promise<void> {
     const twelve = images.find((i) => i.name === '12MP')!;
     const small = images.find((i) => i.name === '640x480')!;
     const results: ServingResults = { compare: [], shadow: [], memory: null };
-    progress(`bundled AS-IS and TO-BE (different input sizes): ${[...sections].join(', ')}`);
-    const bundled = await startBenchHost(null);
+    progress(`bundled AS-IS and TO-BE (one input spec): ${[...sections].join(', ')}`);
+    const bundled = await startBenchHost();
     try {
       if (sections.has('compare')) {
-        for (const image of [twelve, small]) results.compare.push(await measureCompare(bundled, 'bundled AS-IS 128 + TO-BE 160', image));
+        for (const image of [twelve, small]) results.compare.push(await measureCompare(bundled, 'bundled AS-IS + TO-BE, 224 both', image));
       }
       if (sections.has('shadow')) {
         const cases = [[small, 0.5, 100], [small, null, 100], [twelve, 0.5, 100], [twelve, 0.5, 0], [twelve, null, 100]] as const;
@@ -278,13 +278,12 @@ async function main(): Promise<void> {
       await bundled.stop();
     }
     if (sections.has('compare')) {
-      const [, mobilenet] = await loadBenchModels() as [BenchModel, BenchModel];
-      progress('MobileNetV2 in both slots (one input spec): compare');
-      const same = await startBenchHost(mobilenet);
+      progress('bundled AS-IS and a LiteCNN 160 in TO-BE (different input sizes): compare');
+      const differing = await startBenchHost({ tobe: liteCnn160BenchModel() });
       try {
-        results.compare.push(await measureCompare(same, 'MobileNetV2 224 in both', twelve));
+        results.compare.push(await measureCompare(differing, 'bundled AS-IS 224 + LiteCNN 160', twelve));
       } finally {
-        await same.stop();
+        await differing.stop();
       }
     }
     const report = render(machine, results);
