@@ -32,43 +32,47 @@ export function addPetHead(backboneBytes: Uint8Array, options: PetHeadOptions): 
   if (!input?.name || !output?.name || graph.output.length !== 1) {
     throw new Error('The backbone must have one input and one output.');
   }
-  const inputName = input.name;
   const logits = output.name;
   const opset = model.opsetImport.find((entry) => !entry.domain)?.version;
   if (Number(opset) >= 13) {
     // ReduceMean's axes and Softmax's meaning both changed in opset 13; this head is written for 11-12.
     throw new Error(`The backbone declares opset ${opset}; the pet head is written for opset 11 or 12.`);
   }
-  const head: onnxProto.onnx.INodeProto[] = [];
   const imagenetProbabilities = 'pet_head.imagenet_probabilities';
-  if (options.horizontalFlip) {
-    const width = Number(input.type?.tensorType?.shape?.dim?.[3]?.dimValue);
-    if (!Number.isInteger(width) || width <= 0) throw new Error('Flip augmentation needs a fixed input width.');
-    const pair = 'pet_head.image_and_mirror';
-    for (const backboneNode of graph.node) {
-      backboneNode.input = backboneNode.input?.map((name) => (name === inputName ? pair : name)) ?? [];
-    }
-    graph.initializer.push(
-      int64Tensor('pet_head.reversed_columns', [width], Array.from({ length: width }, (_, i) => width - 1 - i)),
-      int64Tensor('pet_head.pair_shape', [3], [2, -1, IMAGENET_CLASSES]),
-    );
-    graph.node.unshift(
-      headNode('Gather', [inputName, 'pet_head.reversed_columns'], ['pet_head.mirror'], { axis: attr.int(3) }),
-      headNode('Concat', [inputName, 'pet_head.mirror'], [pair], { axis: attr.int(0) }),
-    );
-    head.push(
-      headNode('Softmax', [logits], ['pet_head.pair_probabilities'], { axis: attr.int(1) }),
-      headNode('Reshape', ['pet_head.pair_probabilities', 'pet_head.pair_shape'], ['pet_head.probabilities_by_view']),
-      headNode('ReduceMean', ['pet_head.probabilities_by_view'], [imagenetProbabilities], { axes: attr.ints([0]), keepdims: attr.int(0) }),
-    );
-  } else {
-    head.push(headNode('Softmax', [logits], [imagenetProbabilities], { axis: attr.int(1) }));
-  }
+  const head = options.horizontalFlip
+    ? averageWithMirror(graph, input, logits, imagenetProbabilities)
+    : [headNode('Softmax', [logits], [imagenetProbabilities], { axis: attr.int(1) })];
   graph.initializer.push(floatTensor('pet_head.class_sums', [IMAGENET_CLASSES, options.labels.length], classSumMatrix(options.labels)));
   head.push(headNode('MatMul', [imagenetProbabilities, 'pet_head.class_sums'], [PET_PROBABILITIES_OUTPUT]));
   graph.node.push(...head);
   graph.output = [floatValueInfo(PET_PROBABILITIES_OUTPUT, ['batch_size', options.labels.length])];
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * Feeds the backbone each image and its mirror image (one batch of twice the size) and returns the
+ * head nodes that average the two softmaxed outputs into `into` [batch, 1000].
+ */
+function averageWithMirror(graph: onnxProto.onnx.GraphProto, input: onnxProto.onnx.IValueInfoProto, logits: string, into: string): onnxProto.onnx.INodeProto[] {
+  const width = Number(input.type?.tensorType?.shape?.dim?.[3]?.dimValue);
+  if (!Number.isInteger(width) || width <= 0) throw new Error('Flip augmentation needs a fixed input width.');
+  const pair = 'pet_head.image_and_mirror';
+  for (const backboneNode of graph.node) {
+    backboneNode.input = backboneNode.input?.map((name) => (name === input.name ? pair : name)) ?? [];
+  }
+  graph.initializer.push(
+    int64Tensor('pet_head.reversed_columns', [width], Array.from({ length: width }, (_, i) => width - 1 - i)),
+    int64Tensor('pet_head.pair_shape', [3], [2, -1, IMAGENET_CLASSES]),
+  );
+  graph.node.unshift(
+    headNode('Gather', [input.name!, 'pet_head.reversed_columns'], ['pet_head.mirror'], { axis: attr.int(3) }),
+    headNode('Concat', [input.name!, 'pet_head.mirror'], [pair], { axis: attr.int(0) }),
+  );
+  return [
+    headNode('Softmax', [logits], ['pet_head.pair_probabilities'], { axis: attr.int(1) }),
+    headNode('Reshape', ['pet_head.pair_probabilities', 'pet_head.pair_shape'], ['pet_head.probabilities_by_view']),
+    headNode('ReduceMean', ['pet_head.probabilities_by_view'], [into], { axes: attr.ints([0]), keepdims: attr.int(0) }),
+  ];
 }
 
 /** Row i, column j is 1 when ImageNet class i belongs to label j; every class belongs to exactly one label. */
