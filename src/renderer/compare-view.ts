@@ -1,9 +1,10 @@
 import type { CompareResult } from '../shared/host-api.js';
-import type { PredictResponse, Prediction, SlotId } from '../shared/slot-api.js';
+import type { Prediction, SlotId } from '../shared/slot-api.js';
 import { SLOT_TITLES } from '../shared/slot-api.js';
 import { h, replaceChildren } from './dom.js';
 import { formatMs, formatPercent } from './format.js';
 import { t } from './i18n.js';
+import { topAnswer } from './top-answer.js';
 
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|avif|tiff?)$/i;
 
@@ -88,7 +89,11 @@ function agreementMark(agree: boolean | null): HTMLElement {
 }
 
 function table(answers: Array<{ file: File; result: CompareResult | Error }>): HTMLElement {
-  const top = (answer: CompareResult['asis']): string => ('predictions' in answer ? topLabel(answer) : answer.error.message);
+  const top = (answer: CompareResult['asis']): HTMLElement | string => {
+    if (!('predictions' in answer)) return answer.error.message;
+    const [best] = answer.predictions;
+    return best ? topAnswer(best) : '-';
+  };
   const decided = answers.filter((a): a is { file: File; result: CompareResult } => !(a.result instanceof Error) && a.result.agree !== null);
   const agreed = decided.filter((a) => a.result.agree).length;
   return h('div', {},
@@ -103,9 +108,4 @@ function table(answers: Array<{ file: File; result: CompareResult | Error }>): H
     ),
     h('p', { class: 'agreement-rate', 'data-testid': 'agreement-rate' }, `${t('agreement')}: ${agreed}/${decided.length}${decided.length ? ` (${((agreed / decided.length) * 100).toFixed(0)}%)` : ''}`),
   );
-}
-
-function topLabel(answer: PredictResponse): string {
-  const best = answer.predictions[0];
-  return best ? `${best.breed_ko} (${best.score.toFixed(4)})` : '-';
 }

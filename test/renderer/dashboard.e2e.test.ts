@@ -147,6 +147,8 @@ test('several photos give a table with the agreement rate; a text file gives a c
   await drop([await photo('cat-persian.jpg'), await photo('other-banana.jpg'), await photo('cat-chelsea-tabby.png'), { name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('not a picture') }]);
   await page.getByTestId('compare-table').waitFor();
   assert.equal(await page.getByTestId('compare-table').locator('tbody tr').count(), 3);
+  const persianRow = await page.getByTestId('compare-table').locator('tbody tr', { hasText: 'cat-persian.jpg' }).innerText();
+  assert.match(persianRow, /페르시안 Persian · 9\d\.\d%.*페르시안 Persian · 9\d\.\d%/s, 'both models name the breed in both languages');
   assert.match(await page.getByTestId('agreement-rate').innerText(), /Agreement: \d\/3/);
   assert.match(await page.getByTestId('not-an-image').innerText(), /notes\.txt is not an image/);
   await snapshot('3-compare-many');
