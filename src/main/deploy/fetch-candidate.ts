@@ -7,8 +7,6 @@ import { storageError } from '../fs/storage-errors.js';
 import { GpuConnection } from '../gpu/gpu-connection.js';
 import type { SshTarget } from '../gpu/ssh-target.js';
 import { RUN_FILES, checkRunId, runFilePath, type TrainingRun } from '../gpu/training-run.js';
-import { smokeTest } from '../inference/smoke-test.js';
-import { WorkerModel } from '../inference/worker-model.js';
 import { sha256Hex } from '../model/bundle-format.js';
 import { parseLabels } from '../model/labels-file.js';
 import { buildBundle } from '../model/pack.js';
@@ -100,6 +98,8 @@ export async function fetchCandidate(target: SshTarget, options: FetchOptions): 
       }, `run ${run.id}`);
     });
     await at('validate', async () => {
+      // The validating model and sharp are loaded when a candidate arrives, not when the host starts.
+      const [{ WorkerModel }, { smokeTest }] = await Promise.all([import('../inference/worker-model.js'), import('../inference/smoke-test.js')]);
       const model = await WorkerModel.start({ bytes: new Uint8Array(packed.bytes) }, `run ${run.id}`, { graphCacheDataDir: options.graphCacheDataDir });
       try {
         await smokeTest(model, `run ${run.id}`);

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import type { EvalProgress, EvalSummary } from '../../shared/eval-api.js';
 import type { CompareResult } from '../../shared/host-api.js';
 import type { ModelLabel, ModelSummary } from '../../shared/model-manifest.js';
@@ -14,7 +13,7 @@ import { compareOnSlots } from '../host/compare-slots.js';
 import type { SlotEndpoint } from '../http/slot-endpoint.js';
 import { evalCsvRow, type EvalAnswer, type EvalImageRow } from './eval-csv.js';
 import { labelMatches } from './class-names.js';
-import { DEFAULT_MAX_INPUT_PIXELS } from '../inference/preprocess.js';
+import { DEFAULT_MAX_INPUT_PIXELS } from '../inference/input-limits.js';
 import { IMAGE_EXTENSIONS } from '../fs/image-files.js';
 import { renderEvalReportHtml } from './eval-report-html.js';
 import type { EvalFiles, EvalStore } from './eval-store.js';
@@ -201,6 +200,7 @@ function answerOf(answer: CompareResult['asis']): EvalAnswer {
 
 async function writeThumbnail(files: EvalFiles, index: number, bytes: Buffer, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<string | null> {
   try {
+    const { default: sharp } = await import('sharp');
     const jpeg = await sharp(bytes, { limitInputPixels: maxInputPixels }).rotate().resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside' }).jpeg({ quality: 70 }).toBuffer();
     const name = `${index}.jpg`;
     await writeFileAtomic(join(files.thumbnails, name), jpeg);

@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 
@@ -25,7 +25,8 @@ export interface OnnxSignature {
 export async function readOnnxSignature(onnx: Uint8Array, manifest: ModelManifest, subject: string): Promise<OnnxSignature> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(onnx, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+    const { InferenceSession } = (await import('onnxruntime-node')).default;
+    session = await InferenceSession.create(onnx, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
   } catch (error) {
     throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Install a model that loads.`, { subject, cause: error });
   }

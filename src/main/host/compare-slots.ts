@@ -4,7 +4,6 @@ import type { CompareResult } from '../../shared/host-api.js';
 import type { PredictResponse, RequestSource } from '../../shared/slot-api.js';
 import { describeError } from '../errors.js';
 import { postTensorOrImage, type SlotEndpoint } from '../http/slot-endpoint.js';
-import { prepareForModels } from '../inference/prepare-for-models.js';
 import type { PreparedImage } from '../inference/preprocess.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 
@@ -30,7 +29,7 @@ export interface CompareOptions {
 export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints, options: CompareOptions = {}): Promise<CompareResult> {
   const { top = 5, maxInputPixels, oneSlotAtATime = false, source = 'compare' } = options;
   const started = performance.now();
-  const tensors = prepareTensors(image, endpoints, maxInputPixels);
+  const tensors = await prepareTensors(image, endpoints, maxInputPixels);
   let prepareMs: number | null = null;
   const ask = async (endpoint: SlotEndpoint | null, title: string): Promise<PredictResponse | { error: ErrorBody['error'] }> => {
     if (!endpoint) return { error: { code: 'NOT_READY', message: `${title} is not serving.` } };
@@ -51,9 +50,11 @@ export async function compareOnSlots(image: Uint8Array, endpoints: SlotEndpoints
 }
 
 /** The tensors (as they become ready) for the serving slots' input specs; null when none is known. A tensor that cannot be made rejects. */
-function prepareTensors(image: Uint8Array, endpoints: SlotEndpoints, maxInputPixels: number | undefined): Map<string, Promise<PreparedImage>> | null {
+async function prepareTensors(image: Uint8Array, endpoints: SlotEndpoints, maxInputPixels: number | undefined): Promise<Map<string, Promise<PreparedImage>> | null> {
   const specs = [endpoints.asis, endpoints.tobe].flatMap((endpoint) => (endpoint?.input ? [endpoint.input] : []));
   if (specs.length === 0) return null;
+  // sharp is loaded only when the host first compares, so an idle host stays small.
+  const { prepareForModels } = await import('../inference/prepare-for-models.js');
   const tensors = prepareForModels(image, specs, maxInputPixels);
   // Each is awaited (and its failure handled) by the slot it is for; no rejection goes unobserved.
   for (const tensor of tensors.values()) tensor.catch(() => undefined);

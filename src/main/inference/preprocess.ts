@@ -1,9 +1,8 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
+import { DEFAULT_MAX_INPUT_PIXELS } from './input-limits.js';
 
-/** Images with more pixels than this are refused before decoding (decompression bombs). */
-export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
 
 /** A decoded, resized image as the model's input tensor data. */
 export interface PreparedImage {

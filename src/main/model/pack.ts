@@ -1,6 +1,4 @@
 import type { ModelInputSpec, ModelLabel, ModelManifest, ModelOutputSpec, ModelSource } from '../../shared/model-manifest.js';
-import { ModelSession } from '../inference/model-session.js';
-import { smokeTest } from '../inference/smoke-test.js';
 import { LiteCnnError } from '../errors.js';
 import { decodeBundle, encodeBundle, sha256Hex } from './bundle-format.js';
 
@@ -43,6 +41,8 @@ export function buildBundle(request: PackRequest, subject = request.name): { byt
  */
 export async function packModel(request: PackRequest, subject = request.name): Promise<{ bytes: Buffer; manifest: ModelManifest }> {
   const packed = buildBundle(request, subject);
+  // onnxruntime and sharp are loaded only by what packs a model, not by every module that reads bundles.
+  const [{ ModelSession }, { smokeTest }] = await Promise.all([import('../inference/model-session.js'), import('../inference/smoke-test.js')]);
   const session = await ModelSession.load(decodeBundle(packed.bytes, subject), subject);
   try {
     await smokeTest(session, subject);

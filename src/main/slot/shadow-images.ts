@@ -1,6 +1,5 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { LiteCnnError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 
@@ -46,6 +45,7 @@ export class ShadowImages {
     const bytes = await readFile(join(this.#dir, name)).catch(() => {
       throw missing;
     });
+    const { default: sharp } = await import('sharp');
     const format = await sharp(bytes).metadata().then((m) => m.format, () => undefined);
     return { bytes, contentType: format && RASTER_FORMATS.includes(format) ? `image/${format}` : 'application/octet-stream' };
   }
