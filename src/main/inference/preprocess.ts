@@ -3,7 +3,6 @@ import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { DEFAULT_MAX_INPUT_PIXELS } from './input-limits.js';
 
-
 /** A decoded, resized image as the model's input tensor data. */
 export interface PreparedImage {
   data: Float32Array;
