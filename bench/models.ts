@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { BUNDLED_WEIGHTS_DIR } from '../src/main/host/data-dir.js';
 import { SLOT_ROLES } from '../src/main/host/slot-roles.js';
 import { decodeBundle, type ModelBundle } from '../src/main/model/bundle-format.js';
-import { buildBundle } from '../src/main/model/pack.js';
-import { resolvePreprocess } from '../src/main/model/preprocess-spec.js';
 import { SLOT_IDS, SLOT_TITLES } from '../src/shared/slot-api.js';
-import { LITE_CNN_INPUT, LITE_CNN_OUTPUT, buildLiteCnn } from '../scripts/lite-cnn/lite-cnn-model.js';
-import { OXFORD_PET_LABELS } from '../scripts/lite-cnn/oxford-pet-labels.js';
+import { liteCnnBundle } from '../test/helpers/training-runs.js';
 
 /** A model bundle the benchmarks run, as file bytes (for a slot's data dir) and decoded. */
 export interface BenchModel {
@@ -28,14 +25,7 @@ export async function loadBenchModels(): Promise<BenchModel[]> {
 
 /** A small LiteCNN with a 160x160 input (seeded weights), for a pair whose two input specs differ. */
 export function liteCnn160BenchModel(): BenchModel {
-  const { bytes } = buildBundle({
-    onnx: buildLiteCnn({ inputSize: 160, channels: [24, 48, 96, 96, 192, 192, 384], strides: [1, 2, 1, 2, 1, 2], headHidden: 128, classes: OXFORD_PET_LABELS.length, seed: 8892 }),
-    labels: OXFORD_PET_LABELS,
-    ...resolvePreprocess({ width: 160, height: 160, inputName: LITE_CNN_INPUT, outputName: LITE_CNN_OUTPUT }, 'litecnn-160'),
-    name: 'litecnn-160',
-    version: '1.0.0',
-    source: { kind: 'generated', note: 'bench model: seeded weights' },
-  });
+  const bytes = liteCnnBundle(8892, 160);
   return { name: 'LiteCNN 160', description: 'LiteCNN, 160x160 input', bytes, bundle: decodeBundle(bytes, 'litecnn-160') };
 }
 

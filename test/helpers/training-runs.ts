@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeBundle } from '../../src/main/model/bundle-format.js';
-import type { PreprocessSpec } from '../../src/main/model/preprocess-spec.js';
+import { buildBundle } from '../../src/main/model/pack.js';
+import { resolvePreprocess, type PreprocessSpec } from '../../src/main/model/preprocess-spec.js';
 import type { ModelLabel } from '../../src/shared/model-manifest.js';
 import { buildLiteCnn } from '../../scripts/lite-cnn/lite-cnn-model.js';
 import { OXFORD_PET_LABELS } from '../../scripts/lite-cnn/oxford-pet-labels.js';
@@ -25,6 +26,18 @@ export function liteCnnRun(seed: number, widths: number[] = [16, 32, 64, 128]): 
     preprocess: { width: 96, height: 96, inputName: 'input', outputName: 'logits' },
     metrics: { val_accuracy: 0.5 + (seed % 40) / 100, epoch: seed % 50 },
   };
+}
+
+/** A LiteCNN packed as a bundle (37 Oxford breeds, seeded weights), to put straight into a slot: `inputSize` pixels square. */
+export function liteCnnBundle(seed: number, inputSize = 96, widths: number[] = [16, 32, 64, 128]): Buffer {
+  return buildBundle({
+    onnx: buildLiteCnn({ inputSize, channels: widths, strides: widths.slice(1).map(() => 2), classes: OXFORD_PET_LABELS.length, seed }),
+    labels: OXFORD_PET_LABELS,
+    ...resolvePreprocess({ width: inputSize, height: inputSize, inputName: 'input', outputName: 'logits' }, `litecnn-${seed}`),
+    name: 'litecnn-seeded',
+    version: `0.${seed}.0`,
+    source: { kind: 'generated', note: 'seeded weights, untrained' },
+  }).bytes;
 }
 
 /** A run holding the bundled AS-IS model's ONNX, labels, preprocessing and output tensor. */

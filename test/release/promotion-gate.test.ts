@@ -6,16 +6,13 @@ import type { EvalSummary } from '../../src/shared/eval-api.js';
 import type { GateVerdict } from '../../src/shared/release-api.js';
 import { checkDeployMinimum, judgePromotion } from '../../src/main/eval/promotion-gate.js';
 import { slotBundleFile } from '../../src/main/host/data-dir.js';
-import { buildBundle } from '../../src/main/model/pack.js';
-import { resolvePreprocess } from '../../src/main/model/preprocess-spec.js';
-import { OXFORD_PET_LABELS } from '../../scripts/lite-cnn/oxford-pet-labels.js';
 import { runCli } from '../helpers/cli.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { startTestHost } from '../helpers/running-host.js';
 import { startTestSshd } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { bundledRun, liteCnnRun, publishRun } from '../helpers/training-runs.js';
+import { bundledRun, liteCnnBundle, liteCnnRun, publishRun } from '../helpers/training-runs.js';
 
 const PHOTOS = ['dog-golden-retriever.jpg', 'dog-siberian-husky.jpg', 'cat-persian.jpg', 'cat-grey-tabby.jpg', 'dog-labrador-puppy-street.jpg', 'other-bald-eagle.jpg'];
 
@@ -28,10 +25,8 @@ async function unlabelledSet(): Promise<string> {
 /** A data dir whose TO-BE serves a seeded LiteCNN (37 Oxford breeds), which cannot agree with AS-IS on most of the set. */
 async function dataDirWithLiteCnnToBe(): Promise<string> {
   const dir = await tempDir('litecnn-host-');
-  const run = liteCnnRun(21);
-  const { bytes } = buildBundle({ onnx: run.onnx, labels: OXFORD_PET_LABELS, ...resolvePreprocess(run.preprocess, 'litecnn'), name: 'litecnn-seeded', version: '0.1.0', source: { kind: 'generated' } });
   await mkdir(dirname(slotBundleFile(dir, 'tobe')), { recursive: true });
-  await writeFile(slotBundleFile(dir, 'tobe'), bytes);
+  await writeFile(slotBundleFile(dir, 'tobe'), liteCnnBundle(21));
   return dir;
 }
 
