@@ -2,7 +2,7 @@ import type { SlotId } from '../src/shared/slot-api.js';
 import type { CpuSteadiness } from './cpu-steadiness.js';
 import type { MachineInfo } from './machine.js';
 import type { ReleaseResult } from './release-bench.js';
-import type { StartupResult } from './startup.js';
+import type { FootprintResult } from './footprint.js';
 import type { FloorResult, HttpResult } from './summaries.js';
 
 /** One model on one image: the in-process floor and the HTTP runs against a slot serving it. */
@@ -21,13 +21,6 @@ export interface CaseResult {
   bareAtEight: HttpResult;
 }
 
-/** Slot-process memory around the load on one model's host. */
-export interface MemoryResult {
-  model: string;
-  idleRss: Record<SlotId, number | null>;
-  afterLoadRss: Record<SlotId, number | null>;
-}
-
 /** How the run was set up, for the report's method section. */
 export interface BenchPlan {
   floorWarmUp: number;
@@ -40,6 +33,9 @@ export interface BenchPlan {
   /** The floor and HTTP measurements that a target compares alternate in this many blocks each. */
   pairedBlocks: number;
   startupRuns: number;
+  /** 12 MP requests in each of the footprint's two load rounds, and how many in flight. */
+  footprintLoadRequests: number;
+  footprintInFlight: number;
   sourcePhoto: string;
   /** Before each measurement, wait for other programs' CPU use to drop under this (% of one core)... */
   quietThresholdPercent: number;
@@ -53,8 +49,7 @@ export interface BenchResults {
   steadiness: CpuSteadiness;
   plan: BenchPlan;
   cases: CaseResult[];
-  memory: MemoryResult[];
-  startup: StartupResult;
+  footprint: FootprintResult;
   /** The release path: deploys from the GPU server, and TO-BE's latency during model swaps. */
   release: ReleaseResult;
   /** Time spent waiting for other programs to stop using the CPU. */

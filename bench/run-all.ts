@@ -14,9 +14,9 @@ import { inputSize, loadBenchModels, type BenchModel } from './models.js';
 import { QuietMachine } from './quiet-machine.js';
 import { measureRelease, type ReleasePlan } from './release-bench.js';
 import { renderReport } from './report.js';
-import type { BenchPlan, BenchResults, CaseResult, MemoryResult } from './results.js';
-import { measureStartup } from './startup.js';
-import { checkReleaseTargets, checkTargets } from './targets.js';
+import type { BenchPlan, BenchResults, CaseResult } from './results.js';
+import { measureFootprint } from './footprint.js';
+import { checkFootprintTargets, checkReleaseTargets, checkTargets } from './targets.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 
 /**
@@ -33,6 +33,8 @@ const PLAN: BenchPlan = {
   httpWarmUpSeconds: 2,
   pairedBlocks: 4,
   startupRuns: 3,
+  footprintLoadRequests: 240,
+  footprintInFlight: 2,
   sourcePhoto: SOURCE_PHOTO,
   quietThresholdPercent: 15,
   quietBudgetSeconds: 90,
@@ -68,19 +70,13 @@ async function main(): Promise<void> {
     const images = await makeBenchImages(imageDir);
     const models = await loadBenchModels();
     const cases: CaseResult[] = [];
-    const memory: MemoryResult[] = [];
-    for (const model of models) {
-      const measured = await measureModel(model, images, quiet);
-      cases.push(...measured.cases);
-      memory.push(measured.memory);
-    }
+    for (const model of models) cases.push(...await measureModel(model, images, quiet));
     await quiet.wait();
-    progress(`start-up of litecnn serve, ${PLAN.startupRuns} runs`);
-    const startup = await measureStartup(PLAN.startupRuns);
+    const footprint = await measureFootprint({ loadRequests: PLAN.footprintLoadRequests, inFlight: PLAN.footprintInFlight, startupRuns: PLAN.startupRuns }, images.find((image) => image.name === '12MP')!, progress);
     // The release loop sends the 640x480 photo: with the 12 MP one, TO-BE's latency would be mostly JPEG decoding.
     const release = await measureRelease(RELEASE_PLAN, images[0]!, quiet, progress);
-    const results: BenchResults = { machine, steadiness, plan: PLAN, cases, memory, startup, release, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };
-    const report = renderReport(results, [...checkTargets(cases), ...checkReleaseTargets(release)]);
+    const results: BenchResults = { machine, steadiness, plan: PLAN, cases, footprint, release, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };
+    const report = renderReport(results, [...checkTargets(cases), ...checkFootprintTargets(footprint), ...checkReleaseTargets(release)]);
     await mkdir(join(REPO_ROOT, 'docs'), { recursive: true });
     await writeFile(REPORT_FILE, report);
     process.stdout.write(`${report}\nWritten to ${REPORT_FILE}\n`);
@@ -90,7 +86,7 @@ async function main(): Promise<void> {
 }
 
 /** One model: a session in this process for the floor, and a host whose slots serve the same model. */
-async function measureModel(model: BenchModel, images: readonly BenchImage[], quiet: QuietMachine): Promise<{ cases: CaseResult[]; memory: MemoryResult }> {
+async function measureModel(model: BenchModel, images: readonly BenchImage[], quiet: QuietMachine): Promise<CaseResult[]> {
   progress(`${model.name}: loading the session and starting a host`);
   const session = await ModelSession.load(model.bundle, model.description);
   const bench = await startBenchHost({ asis: model, tobe: model }).catch(async (error: unknown) => {
@@ -99,13 +95,12 @@ async function measureModel(model: BenchModel, images: readonly BenchImage[], qu
   });
   const bare = await startBareHttpServer(slotBundleFile(bench.host.dataDir, 'asis'));
   try {
-    const idleRss = await bench.slotRss();
     const cases: CaseResult[] = [];
     for (const image of images) {
       const measured = await measureCase({ session, slotUrl: bench.url, slotPid: bench.pid, bare }, image, PLAN, quiet, (step) => progress(`${model.name} on ${image.name}: ${step}`));
       cases.push({ model: model.name, modelInput: inputSize(model), image: image.name, imageBytes: image.bytes.length, ...measured });
     }
-    return { cases, memory: { model: model.name, idleRss, afterLoadRss: await bench.slotRss() } };
+    return cases;
   } finally {
     await bare.stop();
     await bench.stop();

@@ -4,63 +4,66 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { controlFilePath } from '../src/main/control/control-file.js';
 import type { HostStatus } from '../src/shared/host-api.js';
-import { LITECNN_CLI } from '../test/helpers/paths.js';
-import { median } from './stats.js';
+import { LITECNN_CLI, REPO_ROOT } from '../test/helpers/paths.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 
-/** Times of one `litecnn serve` start, in milliseconds from spawning it. */
+/** One start of the headless host, in milliseconds from spawning the command. */
 export interface StartupRun {
   /** host.json written: the control API listens. */
   controlReadyMs: number;
   /** The banner printed: both slots have loaded and warmed up their models. */
   slotsReadyMs: number;
+  /** The host process's RSS 2 s after the banner, when the bench started it directly (null through npm). */
+  hostIdleRss: number | null;
 }
 
-export interface StartupResult {
-  runs: StartupRun[];
-  medianControlReadyMs: number;
-  medianSlotsReadyMs: number;
-}
+/** How `litecnn serve` is started: directly with node, or as a user does it, `npm run serve` (which first checks the build). */
+export type ServeCommand = 'litecnn serve' | 'npm run serve';
 
 // The banner's last line: serve prints it once host.start() has settled both slots.
 const BANNER_END = 'Ctrl-C stops both servers.';
 const START_TIMEOUT_MS = 60_000;
+const HOST_SETTLE_MS = 2_000;
+const EPHEMERAL_PORTS = ['--asis-port', '0', '--tobe-port', '0', '--control-port', '0'];
 const run = promisify(execFile);
 
-/** Starts `litecnn serve` (fresh temp data dir, ports 0) `times` times and reports the median time to ready. */
-export async function measureStartup(times: number): Promise<StartupResult> {
-  const runs: StartupRun[] = [];
-  for (let i = 0; i < times; i++) runs.push(await startOnce());
-  return {
-    runs,
-    medianControlReadyMs: median(runs.map((r) => r.controlReadyMs)),
-    medianSlotsReadyMs: median(runs.map((r) => r.slotsReadyMs)),
-  };
-}
-
-async function startOnce(): Promise<StartupRun> {
+/** Starts the host once with a fresh temp data dir and ports 0, and stops it. */
+export async function startServeOnce(command: ServeCommand): Promise<StartupRun> {
   const dataDir = await makeTempDir('litecnn-bench-startup-');
   const started = performance.now();
-  const child = spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = command === 'litecnn serve'
+    ? spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', ...EPHEMERAL_PORTS], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    : spawn('npm', ['run', '-s', 'serve', '--', ...EPHEMERAL_PORTS], { cwd: REPO_ROOT, env: { ...process.env, LITECNN_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     const controlReady = waitForFile(controlFilePath(dataDir), child).then(() => performance.now() - started);
     controlReady.catch(() => undefined); // awaited below; the banner's failure is the one to report
     const slotsReadyMs = (await waitForOutput(child, BANNER_END)) - started;
     const controlReadyMs = await controlReady;
     await checkBothSlotsReady(dataDir);
-    return { controlReadyMs, slotsReadyMs };
+    let hostIdleRss: number | null = null;
+    if (command === 'litecnn serve') {
+      await new Promise((resolve) => setTimeout(resolve, HOST_SETTLE_MS));
+      hostIdleRss = await processRss(child.pid!);
+    }
+    return { controlReadyMs, slotsReadyMs, hostIdleRss };
   } finally {
-    await stopChild(child);
+    await stopProcessGroup(child);
     await removeDir(dataDir);
   }
 }
 
+/** A process's resident set size in bytes (`ps`, on Linux and macOS alike). */
+export async function processRss(pid: number): Promise<number> {
+  const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
+  return Number(stdout.trim()) * 1024;
+}
+
 /** Resolves with performance.now() when `text` has appeared on the child's stdout. */
-function waitForOutput(child: ChildProcess, text: string): Promise<number> {
+export function waitForOutput(child: ChildProcess, text: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
     let errors = '';
-    const timer = setTimeout(() => reject(new Error(`litecnn serve did not get ready in ${START_TIMEOUT_MS} ms:\n${output}${errors}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`${child.spawnfile} did not print "${text}" in ${START_TIMEOUT_MS} ms:\n${output}${errors}`)), START_TIMEOUT_MS);
     child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -69,7 +72,7 @@ function waitForOutput(child: ChildProcess, text: string): Promise<number> {
         resolve(performance.now());
       }
     });
-    child.on('exit', (code) => reject(new Error(`litecnn serve exited with code ${code}:\n${output}${errors}`)));
+    child.on('exit', (code) => reject(new Error(`${child.spawnfile} exited with code ${code}:\n${output}${errors}`)));
   });
 }
 
@@ -89,11 +92,19 @@ async function checkBothSlotsReady(dataDir: string): Promise<void> {
   if (notReady.length > 0) throw new Error(`after the banner, litecnn status reports: ${notReady.map((s) => `${s.slot} ${s.state}`).join(', ')}`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child started with `detached` and everything it started (npm's shell and node too). */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const killer = setTimeout(() => signal('SIGKILL'), 10_000);
   await exited;
   clearTimeout(killer);
 }

@@ -4,11 +4,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelSession } from '../../src/main/inference/model-session.js';
 import { WorkerModel } from '../../src/main/inference/worker-model.js';
-import { SpareInferenceThreads } from '../../src/main/inference/inference-thread.js';
 import { readBundleFile } from '../../src/main/model/bundle-file.js';
 import { REPO_ROOT, fixtureImage } from '../helpers/paths.js';
 import { packFixtureModel } from '../helpers/fixture-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { heldThreadCount } from '../helpers/process-threads.js';
+import { eventually } from '../helpers/running-host.js';
 
 const asisFile = join(REPO_ROOT, 'weights', 'model_8891.bin');
 
@@ -53,50 +54,16 @@ test('a worker that cannot load its bundle fails with the bundle error; a releas
   await assert.rejects(model.classify(await readFile(fixtureImage('cat-persian.jpg')), 1), { code: 'NOT_READY' });
 });
 
-test('with a spare pool, a released model leaves its thread as the spare, and the next model loads and answers there', async () => {
-  const threads = new SpareInferenceThreads();
-  const image = await readFile(fixtureImage('dog-golden-retriever.jpg'));
-  const local = await ModelSession.load(await readBundleFile(asisFile), asisFile);
-  try {
-    threads.prepare();
-    const spare = threads.take();
-    threads.give(spare);
-    const first = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
-    threads.prepare();
-    const { bytes } = await packFixtureModel();
-    const second = await WorkerModel.start({ bytes: new Uint8Array(bytes) }, 'fixture', { threads });
-    await first.release();
-    const recycled = threads.take();
-    assert.equal(recycled, spare, 'the released model\'s thread is the spare');
-    threads.give(recycled);
-    const third = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
-    try {
-      assert.deepEqual((await third.classify(image, 10)).predictions, (await local.classify(image, 10)).predictions);
-      assert.equal((await second.classify(await readFile(fixtureImage('other-polar-bear.jpg')), 1)).predictions[0]!.breed_en, 'ice bear');
-    } finally {
-      await Promise.all([second.release(), third.release()]);
-    }
-  } finally {
-    await Promise.all([local.release(), threads.close()]);
-  }
-});
 
-test('a failed load gives the thread back as a clean spare; a dead spare is replaced', async () => {
-  const threads = new SpareInferenceThreads();
+test('a released model ends its thread, and so does a failed load: no idle inference thread is kept (Linux: /proc)', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
   const dir = await tempDir();
   const broken = join(dir, 'broken.bin');
   await writeFile(broken, (await readFile(asisFile)).subarray(0, 5000));
-  try {
-    await assert.rejects(WorkerModel.start({ file: broken }, broken, { threads }), { code: 'BUNDLE_TRUNCATED' });
-    const spare = threads.take();
-    await spare.worker.terminate();
-    threads.give(spare);
-    const model = await WorkerModel.start({ file: asisFile }, asisFile, { threads });
-    await model.release();
-    const next = threads.take();
-    threads.give(next);
-    assert.notEqual(next, spare);
-  } finally {
-    await threads.close();
-  }
+  const before = await heldThreadCount(process.pid);
+  const model = await WorkerModel.start({ file: asisFile }, asisFile);
+  const serving = await heldThreadCount(process.pid);
+  assert.ok(serving > before, `a loaded model runs in a thread of its own (${before} -> ${serving})`);
+  await model.release();
+  await assert.rejects(WorkerModel.start({ file: broken }, broken), { code: 'BUNDLE_TRUNCATED' });
+  await eventually(async () => assert.equal(await heldThreadCount(process.pid), before));
 });

@@ -12,8 +12,8 @@ import { startTestHost } from '../helpers/running-host.js';
  * 100 hot swaps of AS-IS in a row, through the release path (a promote, then rollbacks by name
  * back and forth between the two bundled models, which differ in size and input), while a request
  * loop keeps it busy: no request fails, and neither memory nor threads grow with the swaps. Each
- * swap loads the new model into the slot's spare inference thread and turns the old model's thread
- * into the next spare, so a thread or session that is not given back shows here.
+ * swap loads the new model into a new inference thread and ends the old model's, so a thread or
+ * session that is not given back shows here.
  */
 const SWAPS = 100;
 /** Swaps before the reference figures: the allocator, V8 and the thread pools reach their working size. */

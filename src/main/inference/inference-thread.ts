@@ -48,18 +48,6 @@ export class InferenceThread {
     );
   }
 
-  /** Frees the thread's model; the thread stays, ready to load another. */
-  async unload(): Promise<void> {
-    const timer = setTimeout(() => void this.worker.terminate(), EXIT_GRACE_MS);
-    try {
-      await this.#reply({ type: 'release' }, [], (message) => (message.type === 'released' ? true : undefined), () => undefined);
-    } catch {
-      // The thread ended instead; nothing is left to free.
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Ends the thread (after freeing any model it holds). */
   async end(): Promise<void> {
     if (this.#exited) return;
@@ -100,46 +88,6 @@ export class InferenceThread {
       if (this.#exited) onExited(-1);
       else this.post(message, transfer);
     });
-  }
-}
-
-/**
- * Keeps one idle inference thread ready, so that a model swap does not wait for a thread to start
- * and load onnxruntime: a released model's thread becomes the spare for the next swap.
- */
-export class SpareInferenceThreads {
-  #spare: InferenceThread | null = null;
-
-  take(): InferenceThread {
-    const spare = this.#spare;
-    this.#spare = null;
-    if (spare?.alive) {
-      spare.worker.ref();
-      return spare;
-    }
-    return InferenceThread.spawn();
-  }
-
-  /** Takes back an empty thread as the spare, or ends it when there already is one. */
-  give(thread: InferenceThread): void {
-    if (!thread.alive) return;
-    if (this.#spare?.alive) {
-      void thread.end();
-      return;
-    }
-    thread.worker.unref();
-    this.#spare = thread;
-  }
-
-  /** Starts the spare now (in idle time) if there is none. */
-  prepare(): void {
-    if (!this.#spare?.alive) this.give(InferenceThread.spawn());
-  }
-
-  async close(): Promise<void> {
-    const spare = this.#spare;
-    this.#spare = null;
-    await spare?.end();
   }
 }
 

@@ -34,7 +34,7 @@ port.on('message', (message: MainToWorkerMessage) => {
     case 'release': {
       const released = session;
       session = null;
-      void (released ? released.release() : Promise.resolve()).catch(() => undefined).then(() => send({ type: 'released' }));
+      void released?.release().catch(() => undefined);
       break;
     }
     case 'exit':

@@ -29,7 +29,6 @@ export type MainToWorkerMessage =
 export type WorkerToMainMessage =
   | { type: 'ready'; manifest: ModelManifest; loadedAt: string; tensorNames: TensorNames }
   | { type: 'failed'; error: WorkerError }
-  | { type: 'released' }
   | { type: 'scores'; id: number; scores: Float64Array }
   | { type: 'output'; id: number; values: Float32Array; dims: number[] }
   | { type: 'error'; id: number; error: WorkerError };

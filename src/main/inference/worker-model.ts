@@ -1,7 +1,7 @@
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { classifyImage, type Classification, type Classifier, type ModelOutput, type TensorNames } from './classify.js';
-import { InferenceThread, toLiteCnnError, type SpareInferenceThreads } from './inference-thread.js';
+import { InferenceThread, toLiteCnnError } from './inference-thread.js';
 import type { PreparedImage } from './preprocess.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
 
@@ -13,15 +13,13 @@ export class WorkerModel implements Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
   readonly #thread: InferenceThread;
-  readonly #threads: SpareInferenceThreads | undefined;
   readonly tensorNames: TensorNames;
   readonly #pending = new Map<number, { resolve: (answer: Float64Array | ModelOutput) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   #released = false;
 
-  private constructor(thread: InferenceThread, threads: SpareInferenceThreads | undefined, loaded: { manifest: ModelManifest; loadedAt: Date; tensorNames: TensorNames }) {
+  private constructor(thread: InferenceThread, loaded: { manifest: ModelManifest; loadedAt: Date; tensorNames: TensorNames }) {
     this.#thread = thread;
-    this.#threads = threads;
     this.manifest = loaded.manifest;
     this.loadedAt = loaded.loadedAt;
     this.tensorNames = loaded.tensorNames;
@@ -31,19 +29,17 @@ export class WorkerModel implements Classifier {
   }
 
   /**
-   * Loads and warms up the model in a worker thread (the spare of `threads` when given, else a new
-   * one); resolves once it is ready to serve. With `graphCacheDataDir`, the session goes through
-   * that data dir's optimised-graph cache.
+   * Loads and warms up the model in a new worker thread; resolves once it is ready to serve. With
+   * `graphCacheDataDir`, the session goes through that data dir's optimised-graph cache.
    */
-  static async start(source: BundleSource, subject: string, options: { graphCacheDataDir?: string | undefined; threads?: SpareInferenceThreads; onnxThreads?: number } = {}): Promise<WorkerModel> {
-    const { graphCacheDataDir, threads, onnxThreads } = options;
-    const thread = threads ? threads.take() : InferenceThread.spawn();
+  static async start(source: BundleSource, subject: string, options: { graphCacheDataDir?: string | undefined; onnxThreads?: number } = {}): Promise<WorkerModel> {
+    const { graphCacheDataDir, onnxThreads } = options;
+    const thread = InferenceThread.spawn();
     try {
       const loaded = await thread.load({ source, subject, ...(graphCacheDataDir ? { graphCacheDataDir } : {}), ...(onnxThreads ? { onnxThreads } : {}) });
-      return new WorkerModel(thread, threads, loaded);
+      return new WorkerModel(thread, loaded);
     } catch (error) {
-      if (threads) threads.give(thread);
-      else void thread.end();
+      void thread.end();
       throw error;
     }
   }
@@ -71,7 +67,7 @@ export class WorkerModel implements Classifier {
     });
   }
 
-  /** Frees the session; its thread becomes the spare (or ends when there is no spare pool). */
+  /** Frees the session and ends its thread (an idle thread with onnxruntime loaded holds about 20 MB). */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
@@ -79,12 +75,7 @@ export class WorkerModel implements Classifier {
     this.#thread.worker.off('error', this.#onError);
     this.#thread.worker.off('exit', this.#onExit);
     this.#failAll('This model has been unloaded.');
-    if (this.#threads) {
-      await this.#thread.unload();
-      this.#threads.give(this.#thread);
-    } else {
-      await this.#thread.end();
-    }
+    await this.#thread.end();
   }
 
   readonly #onMessage = (message: WorkerToMainMessage): void => {

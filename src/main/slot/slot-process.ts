@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
-import { SpareInferenceThreads } from '../inference/inference-thread.js';
 import { WorkerModel } from '../inference/worker-model.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { connectToHost } from './parent-channel.js';
@@ -26,7 +25,6 @@ const DRAIN_TIMEOUT_MS = 3_000;
 const channel = connectToHost();
 const startedAt = new Date();
 const model = new ServedModel();
-const threads = new SpareInferenceThreads();
 let server: FastifyInstance | undefined;
 let logger: Logger | undefined;
 let boundPort = 0;
@@ -97,11 +95,10 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort, tlsFingerprint256: tls ? new X509Certificate(tls.cert).fingerprint256 : null });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
-    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, { graphCacheDataDir: slotConfig.dataDir, threads, onnxThreads: slotConfig.inferenceThreads });
+    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, { graphCacheDataDir: slotConfig.dataDir, onnxThreads: slotConfig.inferenceThreads });
     const summary = await serve(session);
     logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
     channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
-    threads.prepare();
   } catch (error) {
     const { body } = errorReply(error);
     const reported = error instanceof LiteCnnError ? body.error : { code: 'SLOT_START_FAILED' as const, message: `The slot could not start: ${describeError(error)}` };
@@ -121,13 +118,13 @@ async function serve(session: WorkerModel): Promise<ModelSummary> {
 }
 
 /**
- * Zero-downtime model change: the new model loads and warms up in the spare worker thread while
- * the current one keeps answering; then new requests go to it, and the old model is freed once its
- * in-flight requests have finished, its thread becoming the spare for the next swap.
+ * Zero-downtime model change: the new model loads and warms up in a new worker thread while the
+ * current one keeps answering; then new requests go to it, and the old model's thread ends once its
+ * in-flight requests have finished.
  */
 async function swapModel(requestId: number, bundleFile: string): Promise<void> {
   try {
-    const session = await WorkerModel.start({ file: bundleFile }, bundleFile, { graphCacheDataDir: config?.dataDir, threads, ...(config ? { onnxThreads: config.inferenceThreads } : {}) });
+    const session = await WorkerModel.start({ file: bundleFile }, bundleFile, { graphCacheDataDir: config?.dataDir, ...(config ? { onnxThreads: config.inferenceThreads } : {}) });
     const summary = await serve(session);
     logger?.info({ model: summary, file: bundleFile }, 'model swapped');
     channel.send({ type: 'swapped', requestId, model: summary, loadedAt: session.loadedAt.toISOString() });
@@ -162,7 +159,6 @@ async function shutdown(exitCode: number): Promise<void> {
     // them aborts the process from native code.
     await model.idle(DRAIN_TIMEOUT_MS);
     await model.swap(null);
-    await threads.close();
     logger?.info('stopped');
     await new Promise<void>((resolve) => (logger ? logger.flush(() => resolve()) : resolve()));
   } catch (error) {
