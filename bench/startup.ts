@@ -17,7 +17,7 @@ export interface StartupRun {
   hostIdleRss: number | null;
 }
 
-/** How `litecnn serve` is started: directly with node, or as a user does it, `npm run serve` (which first checks the build). */
+/** How the host is started: `litecnn serve` (the bin itself, through its #! line, as `npx litecnn serve` runs it), or `npm run serve` (which first checks the build). */
 export type ServeCommand = 'litecnn serve' | 'npm run serve';
 
 // The banner's last line: serve prints it once host.start() has settled both slots.
@@ -32,7 +32,7 @@ export async function startServeOnce(command: ServeCommand): Promise<StartupRun>
   const dataDir = await makeTempDir('litecnn-bench-startup-');
   const started = performance.now();
   const child = command === 'litecnn serve'
-    ? spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', ...EPHEMERAL_PORTS], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    ? spawn(LITECNN_CLI, ['--data-dir', dataDir, 'serve', ...EPHEMERAL_PORTS], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     : spawn('npm', ['run', '-s', 'serve', '--', ...EPHEMERAL_PORTS], { cwd: REPO_ROOT, env: { ...process.env, LITECNN_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     const controlReady = waitForFile(controlFilePath(dataDir), child).then(() => performance.now() - started);

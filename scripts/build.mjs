@@ -2,7 +2,7 @@
 // build reads is newer than its last output. Plain JavaScript, because it runs before anything is
 // compiled; the up-to-date check costs a few ms where loading TypeScript to ask `tsc -b` costs ~0.6 s.
 import { spawnSync } from 'node:child_process';
-import { readdir, stat, utimes } from 'node:fs/promises';
+import { chmod, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,8 @@ const inputs = Math.max(...(await Promise.all(INPUTS.map((path) => newest(join(r
 if (inputs < (await oldestOutput())) process.exit(0);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json', 'tsconfig.renderer.json']);
 run(process.execPath, [join(root, 'dist', 'scripts', 'copy-dashboard-assets.js')]);
+// npm makes an installed package's bin executable, but not the project's own: `npx litecnn` in a checkout needs it.
+await chmod(join(root, 'dist', 'src', 'main', 'cli', 'litecnn.js'), 0o755);
 // tsc -b leaves its build info alone when an input was touched but not changed: mark the build as done.
 const now = new Date();
 await Promise.all(OUTPUTS.map((path) => utimes(join(root, path), now, now)));

@@ -25,6 +25,8 @@ describe('utilityProcessLauncher', () => {
     assert.equal(child?.options.serviceName, 'LiteCNN TO-BE slot');
     assert.deepEqual(child?.options.stdio, ['ignore', 'inherit', 'inherit']);
     assert.equal(child?.options.cwd, undefined);
+    assert.deepEqual(child?.options.execArgv, ['--max-semi-space-size=1'], 'the same V8 heap flags as a forked slot');
+    assert.equal((child?.options.env as Record<string, string> | undefined)?.MALLOC_ARENA_MAX, '2');
   });
 
   test('send posts to the child; its messages and its exit reach the host', () => {

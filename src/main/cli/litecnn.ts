@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
+// V8's young generation at 1 MB semi-spaces: the host's JavaScript makes little garbage and a
+// long-running host keeps 13 MB less (docs/footprint.md). package.json's serve script passes the same flag.
 import { buildProgram } from './program.js';
 import { reportCliError } from './errors-output.js';
 

@@ -1,6 +1,6 @@
 import type { utilityProcess as ElectronUtilityProcess } from 'electron';
 import { SLOT_TITLES } from '../../shared/slot-api.js';
-import type { SignalProcess, SlotProcessLauncher } from '../slot/slot-launcher.js';
+import { SLOT_PROCESS_ENV, SLOT_PROCESS_EXEC_ARGV, type SignalProcess, type SlotProcessLauncher } from '../slot/slot-launcher.js';
 import type { SlotToHostMessage } from '../slot/slot-messages.js';
 
 /**
@@ -16,6 +16,8 @@ export function utilityProcessLauncher(utilityProcess: Pick<typeof ElectronUtili
       const child = utilityProcess.fork(entryFile, [`--slot=${slot}`], {
         serviceName: `LiteCNN ${SLOT_TITLES[slot]} slot`,
         stdio: ['ignore', 'inherit', 'inherit'],
+        execArgv: [...SLOT_PROCESS_EXEC_ARGV],
+        env: { ...process.env, ...SLOT_PROCESS_ENV },
       });
       const signal = (name: NodeJS.Signals): void => {
         if (child.pid === undefined) return;

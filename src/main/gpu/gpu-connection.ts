@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, type SFTPWrapper, type Stats } from 'ssh2';
+import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { SshTarget } from './ssh-target.js';
 import { RUN_FILES, RUN_FILE_LIMITS, isSafeRunId, runFilePath, shellQuote, type TrainingRun } from './training-run.js';
@@ -44,6 +44,8 @@ export class GpuConnection {
    */
   static async open(target: SshTarget, options: { acceptHostKey?: boolean } = {}): Promise<GpuConnection> {
     const where = `${target.user}@${target.hostName}:${target.port}`;
+    // ssh2 (with its crypto) is loaded on the first connection: a host without a GPU server never needs it.
+    const { Client } = await import('ssh2');
     const client = new Client();
     let seenKey = '';
     const privateKey = target.auth.kind === 'key' ? await readFile(target.auth.keyFile).catch((error: Error) => {

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
-import pinoRoll from 'pino-roll';
+import type { Logger } from 'pino';
 
 /** Each component logs into its own folder under `<dataDir>/logs`, where `current.log` is the live file. */
 export function logFolder(dataDir: string, component: string): string {
@@ -17,6 +16,8 @@ export function currentLogFile(dataDir: string, component: string): string {
 export async function createFileLogger(dataDir: string, component: string, level = 'info'): Promise<Logger> {
   // pino-roll links current.log synchronously, before its own mkdir has run.
   await mkdir(logFolder(dataDir, component), { recursive: true });
+  // Loaded here: pino-roll brings date-fns (about 0.1 s to load), which CLI commands that only read logs never need.
+  const [{ default: pino }, { default: pinoRoll }] = await Promise.all([import('pino'), import('pino-roll')]);
   const stream = await pinoRoll({
     file: join(logFolder(dataDir, component), component),
     size: '10m',

@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { schemaValidator } from '../schema-validator.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 
 const channelTriple = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 } as const;
@@ -76,12 +76,12 @@ const manifestSchema = {
   },
 } as const;
 
-const validateManifest = new Ajv({ allErrors: true }).compile(manifestSchema);
+const validateManifest = schemaValidator(manifestSchema);
 
 /** Checks a parsed manifest; returns the problems as readable lines, empty when it is valid. */
 export function manifestProblems(candidate: unknown): string[] {
   if (validateManifest(candidate)) return crossFieldProblems(candidate as ModelManifest);
-  return (validateManifest.errors ?? []).map((e) => `manifest${e.instancePath.replaceAll('/', '.')} ${e.message ?? 'is invalid'}`);
+  return validateManifest.errors.map((e) => `manifest${e.instancePath.replaceAll('/', '.')} ${e.message ?? 'is invalid'}`);
 }
 
 function crossFieldProblems(manifest: ModelManifest): string[] {

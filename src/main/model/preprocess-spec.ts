@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
+import { schemaValidator } from '../schema-validator.js';
 import type { ModelInputSpec, ModelOutputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { INPUT_SPEC_PROPERTIES } from './manifest-schema.js';
@@ -25,7 +25,7 @@ export interface PreprocessSpec {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-const validatePreprocess = new Ajv({ allErrors: true }).compile({
+const validatePreprocess = schemaValidator({
   type: 'object',
   required: ['width', 'height'],
   additionalProperties: false,
@@ -40,7 +40,7 @@ const validatePreprocess = new Ajv({ allErrors: true }).compile({
 /** Validates a parsed preprocess spec and fills in the defaults. */
 export function resolvePreprocess(candidate: unknown, subject: string): { input: ModelInputSpec; output: ModelOutputSpec } {
   if (!validatePreprocess(candidate)) {
-    const problems = (validatePreprocess.errors ?? []).map((e) => `${e.instancePath || 'preprocess'} ${e.message ?? 'is invalid'}`);
+    const problems = validatePreprocess.errors.map((e) => `${e.instancePath || 'preprocess'} ${e.message ?? 'is invalid'}`);
     throw new LiteCnnError('BUNDLE_MANIFEST_INVALID', `${subject}: invalid preprocessing: ${problems.join('; ')}.`, { subject, httpStatus: 422 });
   }
   const spec = candidate as PreprocessSpec;

@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
-import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 
 /** What `litecnn tls generate` wrote. */
@@ -24,6 +23,8 @@ export async function generateSelfSignedCertificate(outDir: string, extraNames: 
   const names = [...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...extraNames])];
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + days * 86_400_000);
+  // Imported on use: selfsigned and its crypto libraries weigh on every CLI start otherwise.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: extraNames[0] ?? 'localhost' }, { name: 'organizationName', value: 'LiteCNN Dual (self-signed)' }], {
     keyType: 'ec',
     curve: 'P-256',

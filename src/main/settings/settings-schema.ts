@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { schemaValidator } from '../schema-validator.js';
 import type { Settings } from '../../shared/settings.js';
 import { LiteCnnError } from '../errors.js';
 import { DEFAULT_ONNX_THREADS } from '../inference/onnx-threads.js';
@@ -102,12 +102,12 @@ export const SETTINGS_SCHEMA = {
 export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
-const validateSettings = new Ajv({ allErrors: true }).compile({ type: 'object', additionalProperties: false, properties: SETTINGS_SCHEMA });
+const validateSettings = schemaValidator({ type: 'object', additionalProperties: false, properties: SETTINGS_SCHEMA });
 
 /** Checks a partial settings change against the schema; throws SETTINGS_INVALID listing every problem. */
 export function checkSettingsChange(change: Partial<Settings>): Partial<Settings> {
   if (!validateSettings(change)) {
-    const problems = (validateSettings.errors ?? []).map((e) => `${e.instancePath.slice(1) || (e.params as { additionalProperty?: string }).additionalProperty || 'settings'} ${e.message ?? 'is invalid'}`);
+    const problems = validateSettings.errors.map((e) => `${e.instancePath.slice(1) || (e.params as { additionalProperty?: string }).additionalProperty || 'settings'} ${e.message ?? 'is invalid'}`);
     throw new LiteCnnError('SETTINGS_INVALID', `Invalid settings: ${problems.join('; ')}.`, { httpStatus: 400 });
   }
   return change;

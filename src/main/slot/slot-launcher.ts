@@ -29,10 +29,19 @@ export interface SlotProcessLauncher {
 /** The compiled slot process entry point. */
 export const SLOT_PROCESS_ENTRY = fileURLToPath(new URL('./slot-process.js', import.meta.url));
 
+/**
+ * How a slot process runs, measured on the bundled models (docs/footprint.md): V8's young
+ * generation at 1 MB semi-spaces (a slot's JavaScript makes little garbage; its images and tensors
+ * live outside the V8 heap), and glibc's malloc limited to two arenas, so libvips' and
+ * onnxruntime's threads do not each keep one (other C libraries ignore the variable).
+ */
+export const SLOT_PROCESS_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1'];
+export const SLOT_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
 /** Launches slot processes with `child_process.fork`. */
 export const forkSlotLauncher: SlotProcessLauncher = {
   launch(slot, entryFile) {
-    const child = fork(entryFile, [`--slot=${slot}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(entryFile, [`--slot=${slot}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...SLOT_PROCESS_EXEC_ARGV], env: { ...process.env, ...SLOT_PROCESS_ENV } });
     return {
       get pid() {
         return child.pid;

@@ -71,6 +71,8 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
   metrics = slotMetrics;
   // Made before the first await: the host sends shadow mode's settings right after 'start'.
   if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome), pause: { onPaused: (ms) => slotMetrics.recordTargetPause(ms) } });
+  // The model loads in its worker thread while the HTTP server is built and starts listening (start-up in parallel, not one after the other).
+  const loading = WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, { graphCacheDataDir: slotConfig.dataDir, onnxThreads: slotConfig.inferenceThreads });
   try {
     logger = await createFileLogger(slotConfig.dataDir, slotConfig.logName ?? slotConfig.slot, slotConfig.logLevel);
     const tls = slotConfig.tls ? await readTlsFiles(slotConfig.tls) : null;
@@ -95,11 +97,13 @@ async function start(slotConfig: SlotProcessConfig): Promise<void> {
     await listen(server, slotConfig);
     channel.send({ type: 'listening', port: boundPort, tlsFingerprint256: tls ? new X509Certificate(tls.cert).fingerprint256 : null });
     logger.info({ port: boundPort, host: slotConfig.host }, 'listening');
-    const session = await WorkerModel.start({ file: slotConfig.bundleFile }, slotConfig.bundleFile, { graphCacheDataDir: slotConfig.dataDir, onnxThreads: slotConfig.inferenceThreads });
+    const session = await loading;
     const summary = await serve(session);
     logger.info({ model: summary, file: slotConfig.bundleFile }, 'model loaded and warmed up; ready');
     channel.send({ type: 'ready', model: summary, loadedAt: session.loadedAt.toISOString() });
   } catch (error) {
+    // A server that could not listen leaves a model that may still be loading: it is freed when it arrives.
+    void loading.then((session) => (model.current === session ? undefined : session.release()), () => undefined);
     const { body } = errorReply(error);
     const reported = error instanceof LiteCnnError ? body.error : { code: 'SLOT_START_FAILED' as const, message: `The slot could not start: ${describeError(error)}` };
     logger?.error({ err: error }, 'start failed');

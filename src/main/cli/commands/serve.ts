@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import type { HostStatus } from '../../../shared/host-api.js';
 import { SLOT_TITLES } from '../../../shared/slot-api.js';
-import { Host } from '../../host/host.js';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../../product.js';
 import type { Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
-import { forkSlotLauncher } from '../../slot/slot-launcher.js';
 import type { SlotStateChange } from '../../slot/slot-supervisor.js';
 import { controlFilePath } from '../../control/control-file.js';
 import { dataDirOf, type GlobalOptions } from '../cli-context.js';
@@ -32,6 +30,8 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       const dataDir = dataDirOf(globals());
       const store = openSettings(dataDir);
       const settings: Settings = { ...store.all(), ...definedOnly(options) };
+      // Imported here, not at the top: the host's modules take most of a CLI start, and only serve needs them.
+      const [{ Host }, { forkSlotLauncher }] = await Promise.all([import('../../host/host.js'), import('../../slot/slot-launcher.js')]);
       const host = new Host({ dataDir, settings, store, launcher: forkSlotLauncher, ...watcherDelay() });
       let stopping = false;
       const stop = async (signal: string): Promise<void> => {

@@ -1,0 +1,53 @@
+// `npm test`: every test file under dist/test, most of them several at a time (each file is its own
+// process with its own ephemeral ports, temp dirs and sshd), then the files whose assertions
+// depend on timing one at a time, so that a neighbour's load cannot make them fail.
+// Plain JavaScript, like build.mjs: it runs the compiled tests and needs nothing compiled itself.
+import { spawnSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const testDir = join(root, 'dist', 'test');
+/** Three files at a time on two cores: most of a test's time is spent waiting on processes it started. */
+const CONCURRENCY = 3;
+/** Deadlines, latency bounds, pause budgets or load: run alone, after the rest. */
+const ALONE = new Set([
+  'host/host-isolation.test.js',
+  'inference/preprocess.test.js',
+  'inference/worker-model.test.js',
+  'release/gpu-connection-failures.test.js',
+  'security/load.test.js',
+  'security/release-faults.test.js',
+  'security/request-limits.test.js',
+  'security/swap-soak.test.js',
+  'slot/shadow-mode.test.js',
+  'slot/shadow-target-pause.test.js',
+]);
+
+async function testFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(entries.map((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.js') ? [path] : [];
+  }));
+  return nested.flat().sort();
+}
+
+const files = await testFiles(testDir);
+const name = (file) => relative(testDir, file).split('\\').join('/');
+const missing = [...ALONE].filter((alone) => !files.some((file) => name(file) === alone));
+if (missing.length > 0) {
+  process.stderr.write(`scripts/run-tests.mjs lists test files that do not exist: ${missing.join(', ')}\n`);
+  process.exit(1);
+}
+const together = files.filter((file) => !ALONE.has(name(file)));
+const alone = files.filter((file) => ALONE.has(name(file)));
+
+let failed = false;
+for (const [group, concurrency] of [[together, CONCURRENCY], [alone, 1]]) {
+  const { status } = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...group], { cwd: root, stdio: 'inherit' });
+  if (status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
