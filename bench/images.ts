@@ -12,7 +12,7 @@ export interface BenchImage {
   bytes: Buffer;
 }
 
-/** The photo every bench image is made from (../shared/fixtures beside the repository). */
+/** The photo every bench image is made from (test/fixtures/images). */
 export const SOURCE_PHOTO = fixtureImage('dog-golden-retriever.jpg');
 
 const SIZES = [

@@ -6,7 +6,7 @@ import { packModel } from '../../src/main/model/pack.js';
 import { resolvePreprocess } from '../../src/main/model/preprocess-spec.js';
 import { FIXTURE_MODEL, FIXTURE_SYNSET } from './paths.js';
 
-/** The real pretrained ImageNet classifier from ../shared/fixtures, packed with its canonical preprocessing. */
+/** The real pretrained ImageNet classifier from third_party/, packed with its canonical preprocessing. */
 export async function packFixtureModel(): Promise<{ bytes: Buffer; bundle: ModelBundle }> {
   const { bytes } = await packModel({
     onnx: await readFile(FIXTURE_MODEL),
