@@ -57,7 +57,7 @@ function methodSection({ plan, cases, quietWaitSeconds, totalSeconds }: BenchRes
   return [
     '## Method',
     '',
-    `- Images: ${images}, JPEG quality 90, made at bench time by resizing \`${basename(plan.sourcePhoto)}\` from \`../shared/fixtures/images\`.`,
+    `- Images: ${images}, JPEG quality 90, made at bench time by resizing \`${basename(plan.sourcePhoto)}\` from \`test/fixtures/images\`.`,
     `- Models: ${models}.`,
     `- Floor: \`ModelSession.classify\` on the image bytes in the bench process (sharp decode + resize, then the session run, on this thread): ${plan.floorWarmUp} warm-up calls, then ${plan.floorIterations} sequential calls (p50/p99), and the maximum throughput with ${plan.floorConcurrency} calls in flight for ${plan.httpSeconds} s.`,
     `- HTTP: a real \`Host\` (both slot processes serve the model under test; default settings but auto-deploy off; ephemeral ports); autocannon sends one prebuilt multipart body (field \`image\`) to the AS-IS slot's \`POST /predict\` over keep-alive connections, ${plan.httpSeconds} s at each of ${plan.httpConcurrencies.join(', ')} connections after a ${plan.httpWarmUpSeconds} s warm-up. Latency is timed per request (2xx only).`,

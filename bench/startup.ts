@@ -53,13 +53,13 @@ export async function startServeOnce(command: ServeCommand): Promise<StartupRun>
 }
 
 /** A process's resident set size in bytes (`ps`, on Linux and macOS alike). */
-export async function processRss(pid: number): Promise<number> {
+async function processRss(pid: number): Promise<number> {
   const { stdout } = await run('ps', ['-o', 'rss=', '-p', String(pid)]);
   return Number(stdout.trim()) * 1024;
 }
 
 /** Resolves with performance.now() when `text` has appeared on the child's stdout. */
-export function waitForOutput(child: ChildProcess, text: string): Promise<number> {
+function waitForOutput(child: ChildProcess, text: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
     let errors = '';

@@ -1,3 +1,4 @@
+import { SLOT_TITLES } from '../src/shared/slot-api.js';
 import type { ReleaseResult } from './release-bench.js';
 import type { FootprintResult } from './footprint.js';
 import { medianOf } from './footprint.js';
@@ -101,11 +102,11 @@ const mib = (bytes: number): number => bytes / 2 ** 20;
 
 /** Checks the footprint targets of issue 16: slot memory against its floor, host memory, start-up, second serve. */
 export function checkFootprintTargets({ slots, startup }: FootprintResult): TargetCheck[] {
-  const check = (model: string, name: string, compared: string, measured: number, target: string, pass: boolean): TargetCheck => ({ model, image: '12MP', name, compared, measured, target, pass, otherCpuPercent: null });
+  const check = (model: string, name: string, compared: string, measured: number, target: string, pass: boolean): TargetCheck => ({ model, image: model === 'host' ? '-' : '12MP', name, compared, measured, target, pass, otherCpuPercent: null });
   const checks = slots.flatMap((s) => [
-    check(s.slot, 'slot idle RSS - floor idle RSS (MiB)', `${mib(s.idle).toFixed(0)} - ${mib(s.floorIdle).toFixed(0)} MiB`, mib(s.idle - s.floorIdle), `<= ${FOOTPRINT_IDLE_MIB}`, mib(s.idle - s.floorIdle) <= FOOTPRINT_IDLE_MIB),
-    check(s.slot, 'slot RSS after the load - floor after it (MiB)', `${mib(s.afterLoad).toFixed(0)} - ${mib(s.floorAfterLoad).toFixed(0)} MiB`, mib(s.afterLoad - s.floorAfterLoad), `<= ${FOOTPRINT_AFTER_LOAD_MIB}`, mib(s.afterLoad - s.floorAfterLoad) <= FOOTPRINT_AFTER_LOAD_MIB),
-    check(s.slot, 'slot RSS growth over a second load round (MiB)', `${mib(s.afterMoreLoad).toFixed(0)} - ${mib(s.afterLoad).toFixed(0)} MiB`, mib(s.afterMoreLoad - s.afterLoad), `<= ${FOOTPRINT_GROWTH_MIB}`, mib(s.afterMoreLoad - s.afterLoad) <= FOOTPRINT_GROWTH_MIB),
+    check(`${SLOT_TITLES[s.slot]} slot`, 'slot idle RSS - floor idle RSS (MiB)', `${mib(s.idle).toFixed(0)} - ${mib(s.floorIdle).toFixed(0)} MiB`, mib(s.idle - s.floorIdle), `<= ${FOOTPRINT_IDLE_MIB}`, mib(s.idle - s.floorIdle) <= FOOTPRINT_IDLE_MIB),
+    check(`${SLOT_TITLES[s.slot]} slot`, 'slot RSS after the load - floor after it (MiB)', `${mib(s.afterLoad).toFixed(0)} - ${mib(s.floorAfterLoad).toFixed(0)} MiB`, mib(s.afterLoad - s.floorAfterLoad), `<= ${FOOTPRINT_AFTER_LOAD_MIB}`, mib(s.afterLoad - s.floorAfterLoad) <= FOOTPRINT_AFTER_LOAD_MIB),
+    check(`${SLOT_TITLES[s.slot]} slot`, 'slot RSS growth over a second load round (MiB)', `${mib(s.afterMoreLoad).toFixed(0)} - ${mib(s.afterLoad).toFixed(0)} MiB`, mib(s.afterMoreLoad - s.afterLoad), `<= ${FOOTPRINT_GROWTH_MIB}`, mib(s.afterMoreLoad - s.afterLoad) <= FOOTPRINT_GROWTH_MIB),
   ]);
   const hostIdle = mib(medianOf(startup.serve, (run) => run.hostIdleRss));
   const serveMs = medianOf(startup.serve, (run) => run.slotsReadyMs);
