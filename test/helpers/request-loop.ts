@@ -25,7 +25,13 @@ const PAUSE_AFTER_FAILURE_MS = 20;
  * Sends /predict requests to `url()` back to back (with `concurrency` in flight) until stopped.
  * `url` is re-read for every request, so a loop can follow a slot whose address it looks up.
  */
-export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2): Promise<{ stop: () => Promise<LoopResult> }> {
+export interface RequestLoop {
+  /** Resolves once some answer came from model `version` (a swap is done for new requests, but the loop may not have sent one yet); rejects after `timeoutMs`. */
+  answeredBy(version: string, timeoutMs?: number): Promise<void>;
+  stop: () => Promise<LoopResult>;
+}
+
+export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2): Promise<RequestLoop> {
   const photo = await readFile(fixtureImage('cat-persian.jpg'));
   const result: LoopResult = { ok: 0, failed: 0, failures: [], firstFailureAt: null, versions: new Set() };
   const fail = (why: string): void => {
@@ -53,6 +59,13 @@ export async function startRequestLoop(url: () => Promise<string> | string, conc
   };
   const workers = Array.from({ length: concurrency }, worker);
   return {
+    answeredBy: async (version, timeoutMs = 15_000) => {
+      const deadline = performance.now() + timeoutMs;
+      while (!result.versions.has(version)) {
+        if (performance.now() > deadline) throw new Error(`no answer from ${version} in ${timeoutMs} ms (seen: ${[...result.versions].join(', ')}; ${result.failed} failed)`);
+        await sleep(20);
+      }
+    },
     stop: async () => {
       running = false;
       await Promise.all(workers);

@@ -44,10 +44,17 @@ function killMoment(random: SeededRandom, round: number, rounds: number, spanMs:
 }
 
 /** Request loops on both slots, stopped together; both must see zero failures. */
-async function loopsOnBothSlots(url: TestHost['url']): Promise<() => Promise<Record<SlotId, LoopResult>>> {
+/** Request loops on both slots; the returned stop first waits, where given, for a slot's loop to be answered by a version. */
+async function loopsOnBothSlots(url: TestHost['url']): Promise<(answeredBy?: Partial<Record<SlotId, string>>) => Promise<Record<SlotId, LoopResult>>> {
   const asis = await startRequestLoop(() => url('asis'), LOOP_CONCURRENCY);
   const tobe = await startRequestLoop(() => url('tobe'), LOOP_CONCURRENCY);
-  return async () => {
+  return async (answeredBy = {}) => {
+    try {
+      if (answeredBy.asis) await asis.answeredBy(answeredBy.asis);
+      if (answeredBy.tobe) await tobe.answeredBy(answeredBy.tobe);
+    } catch {
+      // The assertions on what each loop saw tell which version was missing.
+    }
     const seen = { asis: await asis.stop(), tobe: await tobe.stop() };
     for (const [slot, result] of Object.entries(seen)) {
       assert.equal(result.failed, 0, `${slot}: ${result.failures.slice(0, 3).join('\n')}`);
@@ -117,7 +124,7 @@ test('disk full: a deploy that cannot be downloaded, or archived and installed, 
   const before = await snapshot(host, dataDir);
   const deployed = await host.deploy({ trigger: 'cli', runId: 'run-large' });
   assert.equal(deployed.outcome, 'deployed');
-  const seen = await stopLoops();
+  const seen = await stopLoops({ tobe: 'run-large' });
   assert.ok(seen.tobe.versions.has('run-large'), 'TO-BE switched to the new model under the loop');
   assert.equal(await assertOperationConsistent({
     dataDir, slot: 'tobe', action: 'deploy', oldBundle: before.tobe, newBundle: deployed.entry!.to!.bundleSha256,
@@ -199,7 +206,7 @@ test('a read-only weights dir: deploy and promote fail with FOLDER_NOT_WRITABLE,
     dataDir, slot: 'asis', action: 'promote', oldBundle: beforePromote.asis, newBundle: promoted.to!.bundleSha256,
     stateBefore: beforePromote.state, added: (await host.history()).filter((e) => !beforePromote.historyIds.has(e.id)), status: await host.status(),
   }), 'new');
-  const seen = await stopLoops();
+  const seen = await stopLoops({ asis: 'run-readonly' });
   assert.deepEqual([...seen.asis.versions].sort(), ['1.0.0', 'run-readonly'], 'AS-IS answered throughout, before and after the promote');
   await assertWeightsWhole(dataDir);
   figures.faults.push({ fault: 'read-only weights dir during a deploy and a promote', injected: 2, requestsDuring: seen.asis.ok + seen.tobe.ok });
