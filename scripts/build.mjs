@@ -1,14 +1,26 @@
-// `npm run build`: compiles with `tsc -b` and copies the dashboard's assets, unless nothing the
-// build reads is newer than its last output. Plain JavaScript, because it runs before anything is
+// `npm run build`: compiles with `tsc -b`, copies the dashboard's assets and bundles the processes
+// a user starts (dist/app/), unless nothing the build reads is newer than its last output. Plain JavaScript, because it runs before anything is
 // compiled; the up-to-date check costs a few ms where loading TypeScript to ask `tsc -b` costs ~0.6 s.
 import { spawnSync } from 'node:child_process';
-import { chmod, readdir, stat, utimes } from 'node:fs/promises';
+import { chmod, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'scripts', 'test', 'bench', 'tsconfig.json', 'tsconfig.renderer.json', 'package.json', 'package-lock.json'];
-const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html'];
+const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html', 'dist/app/litecnn.js'];
+const APP_DIR = join(root, 'dist', 'app');
+// Native addons stay in node_modules, where they find their own libraries; electron is only ever the shell's.
+const NOT_BUNDLED = ['onnxruntime-node', 'sharp', 'ssh2', 'electron'];
+// CommonJS packages inside an ES module bundle still call require() and read __dirname.
+const COMMONJS_GLOBALS = [
+  "import { createRequire as __createRequire } from 'node:module';",
+  "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+  "import { dirname as __pathDirname } from 'node:path';",
+  'const require = __createRequire(import.meta.url);',
+  'const __filename = __fileURLToPath(import.meta.url);',
+  'const __dirname = __pathDirname(__filename);',
+].join(' ');
 
 /** The newest modification time of a file, or of any file below a folder (0 when missing). */
 async function newest(path) {
@@ -35,8 +47,33 @@ const inputs = Math.max(...(await Promise.all(INPUTS.map((path) => newest(join(r
 if (inputs < (await oldestOutput())) process.exit(0);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json', 'tsconfig.renderer.json']);
 run(process.execPath, [join(root, 'dist', 'scripts', 'copy-dashboard-assets.js')]);
+await bundleApp();
 // npm makes an installed package's bin executable, but not the project's own: `npx litecnn` in a checkout needs it.
-await chmod(join(root, 'dist', 'src', 'main', 'cli', 'litecnn.js'), 0o755);
+await chmod(join(APP_DIR, 'litecnn.js'), 0o755);
 // tsc -b leaves its build info alone when an input was touched but not changed: mark the build as done.
 const now = new Date();
 await Promise.all(OUTPUTS.map((path) => utimes(join(root, path), now, now)));
+
+/**
+ * The CLI (and the headless host it starts), the slot process and the inference worker, each one
+ * file with the packages it uses, sharing chunks and keeping lazy imports lazy: resolving and
+ * compiling some 400 modules one by one took about half of a slot's start (docs/footprint.md).
+ * They sit side by side in dist/app/, so `./slot-process.js` and `./inference-worker.js` name them
+ * from the bundle as they do from the compiled files.
+ */
+async function bundleApp() {
+  const { build } = await import('esbuild');
+  await rm(APP_DIR, { recursive: true, force: true });
+  await build({
+    entryPoints: Object.fromEntries(['cli/litecnn', 'slot/slot-process', 'inference/inference-worker'].map((entry) => [entry.split('/')[1], join(root, 'dist', 'src', 'main', `${entry}.js`)])),
+    outdir: APP_DIR,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: NOT_BUNDLED,
+    banner: { js: COMMONJS_GLOBALS },
+    logLevel: 'warning',
+  });
+}

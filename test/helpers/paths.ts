@@ -11,7 +11,8 @@ export const FIXTURE_IMAGES = join(TEST_FIXTURES, 'images');
 export const FIXTURE_MODEL = join(PRETRAINED, 'mobilenetv2-12-int8.onnx');
 export const FIXTURE_SYNSET = join(PRETRAINED, 'imagenet_synset.txt');
 export const FIXTURE_EXPECTED = join(TEST_FIXTURES, 'expected', 'mobilenetv2-12-int8.top5.json');
-export const LITECNN_CLI = join(REPO_ROOT, 'dist', 'src', 'main', 'cli', 'litecnn.js');
+/** The CLI as users run it: the bundle the build writes (scripts/build.mjs). */
+export const LITECNN_CLI = join(REPO_ROOT, 'dist', 'app', 'litecnn.js');
 
 export function fixtureImage(name: string): string {
   return join(FIXTURE_IMAGES, name);

@@ -1,12 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /**
  * The built dashboard: `dist/web/renderer` (its page and scripts) and `dist/web/shared` (the
  * contract's runtime constants), the same files the Electron window and any browser load.
  */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+export const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dist', 'web');
 
 /** Only the dashboard's own scripts, styles and the images the user drops may load; nothing may frame it. */
 const CONTENT_SECURITY_POLICY = [

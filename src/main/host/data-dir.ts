@@ -1,13 +1,13 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SlotId } from '../../shared/slot-api.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { SLOT_ROLES } from './slot-roles.js';
 
 /** The bundled default weights shipped with the project (`weights/` at the repository root). */
-export const BUNDLED_WEIGHTS_DIR = fileURLToPath(new URL('../../../../weights/', import.meta.url));
+export const BUNDLED_WEIGHTS_DIR = join(PACKAGE_ROOT, 'weights');
 
 /**
  * The data dir when none is given: `LITECNN_DATA_DIR`, else the OS's app data folder, the same

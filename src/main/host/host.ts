@@ -130,8 +130,8 @@ export class Host extends EventEmitter implements HostController {
   }
 
   /**
-   * Prepares the data dir, finishes any release a crash interrupted, opens the control API,
-   * starts both slots (in parallel) and the deploy watcher.
+   * Prepares the data dir, finishes any release a crash interrupted, starts both slots (in
+   * parallel) while it opens the control API, then starts the deploy watcher.
    */
   async start(): Promise<HostStatus> {
     checkSlotExposure(this.settings);
@@ -155,28 +155,36 @@ export class Host extends EventEmitter implements HostController {
     });
     await releases.recover();
     this.#releases = releases;
-    await this.evaluations.recover();
-    this.#watcher = new DeployWatcher({
-      check: () => releases.deploy({ trigger: 'watcher' }),
-      settings: () => this.settings,
-      ...(this.#options.watcherFirstCheckDelayMs !== undefined ? { firstCheckDelayMs: this.#options.watcherFirstCheckDelayMs } : {}),
-    });
-    this.#watcher.on('status', () => this.#publish({ type: 'watch', data: this.watchStatus() }));
-    this.#control = buildControlServer(this, this.#token, this.#logger, {
-      maxUploadBytes: this.settings.maxUploadBytes,
-      rateLimit: { perSecond: this.settings.controlRateLimitPerSecond, burst: this.settings.controlRateLimitBurst },
-    });
+    // Loading a model is most of a start: the slots load theirs while the rest of the host is built.
+    const slotsStarted = Promise.all(SLOT_IDS.map((slot) => this.slots[slot].start()));
     try {
-      this.#controlUrl = await this.#control.listen({ host: '127.0.0.1', port: this.settings.controlPort });
-    } catch (error) {
-      if (isErrnoError(error, 'EADDRINUSE')) {
-        throw new LiteCnnError('PORT_IN_USE', `The control port ${this.settings.controlPort} is already in use; is another \`litecnn serve\` running? Stop it, or choose another port with --control-port.`, { subject: String(this.settings.controlPort) });
+      await this.evaluations.recover();
+      this.#watcher = new DeployWatcher({
+        check: () => releases.deploy({ trigger: 'watcher' }),
+        settings: () => this.settings,
+        ...(this.#options.watcherFirstCheckDelayMs !== undefined ? { firstCheckDelayMs: this.#options.watcherFirstCheckDelayMs } : {}),
+      });
+      this.#watcher.on('status', () => this.#publish({ type: 'watch', data: this.watchStatus() }));
+      this.#control = buildControlServer(this, this.#token, this.#logger, {
+        maxUploadBytes: this.settings.maxUploadBytes,
+        rateLimit: { perSecond: this.settings.controlRateLimitPerSecond, burst: this.settings.controlRateLimitBurst },
+      });
+      try {
+        this.#controlUrl = await this.#control.listen({ host: '127.0.0.1', port: this.settings.controlPort });
+      } catch (error) {
+        if (isErrnoError(error, 'EADDRINUSE')) {
+          throw new LiteCnnError('PORT_IN_USE', `The control port ${this.settings.controlPort} is already in use; is another \`litecnn serve\` running? Stop it, or choose another port with --control-port.`, { subject: String(this.settings.controlPort) });
+        }
+        throw error;
       }
+      await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, slotToken: this.#slotToken, pid: process.pid, startedAt: this.#startedAt.toISOString() });
+      this.#logger.info({ controlUrl: this.#controlUrl }, 'host started');
+    } catch (error) {
+      await slotsStarted.catch(() => undefined);
+      await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].stop()));
       throw error;
     }
-    await writeControlFile(this.dataDir, { url: this.#controlUrl, token: this.#token, slotToken: this.#slotToken, pid: process.pid, startedAt: this.#startedAt.toISOString() });
-    this.#logger.info({ controlUrl: this.#controlUrl }, 'host started');
-    await Promise.all(SLOT_IDS.map((slot) => this.slots[slot].start()));
+    await slotsStarted;
     await this.#updateShadow();
     this.#watcher.start();
     return this.status();

@@ -23,9 +23,10 @@ export async function generateSelfSignedCertificate(outDir: string, extraNames: 
   const names = [...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...extraNames])];
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + days * 86_400_000);
-  // Imported on use: selfsigned and its crypto libraries weigh on every CLI start otherwise.
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: extraNames[0] ?? 'localhost' }, { name: 'organizationName', value: 'LiteCNN Dual (self-signed)' }], {
+  // Imported on use: selfsigned and its crypto libraries weigh on every CLI start otherwise. A
+  // CommonJS package: only its default export is there both compiled and bundled (dist/app).
+  const { default: selfsigned } = await import('selfsigned');
+  const pems = await selfsigned.generate([{ name: 'commonName', value: extraNames[0] ?? 'localhost' }, { name: 'organizationName', value: 'LiteCNN Dual (self-signed)' }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
