@@ -29,7 +29,7 @@ export interface EvalModelStats {
   /** top1Correct / labelled answered; null when the set has no labels. */
   top1Accuracy: number | null;
   top5Accuracy: number | null;
-  /** Milliseconds the slot spent per image (its `timing_ms.total`; the image is decoded once, by the host). */
+  /** Milliseconds the slot spent per image (its `timing_ms.total`; the host decodes the image and sends the tensor). */
   latency: LatencySummary;
 }
 

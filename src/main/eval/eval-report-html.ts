@@ -158,7 +158,7 @@ function latencySection(summary: EvalSummary): Markup {
     return markup`<tr><th>${seriesName(stats)}</th><td class="num">${latency.count}</td>${[latency.meanMs, latency.p50Ms, latency.p90Ms, latency.p99Ms, latency.maxMs].map((ms) => markup`<td class="num">${formatMs(ms)}</td>`)}</tr>`;
   };
   return markup`<section><h2>Latency</h2>
-<p class="note">Milliseconds each model spent per image; the image is decoded once, by the host, for both.</p>
+<p class="note">Milliseconds each model spent per image; the host decodes each image and sends each model its tensor.</p>
 <table><thead><tr><th></th><th class="num">images</th><th class="num">mean</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr></thead>
 <tbody>${models.map(row)}</tbody></table>
 <div class="charts">${models.map((stats) => latencyHistogram(stats.latency, SERIES[stats.slot].title, SERIES[stats.slot].colour))}</div></section>`;

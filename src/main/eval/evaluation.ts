@@ -76,7 +76,7 @@ export async function checkEvalSet(dir: string): Promise<CheckedEvalSet> {
 }
 
 /**
- * Runs every image of a set through both slots (decoded once, see compareOnSlots; one slot after
+ * Runs every image of a set through both slots (prepared by the host, see compareOnSlots; one slot after
  * the other, so neither model's latency includes the other's work) and stores the result:
  * results.csv row by row, the summary (counts only, so memory stays flat however large the set),
  * thumbnails of the disagreements it keeps, and the HTML report. It never throws: whatever stops

@@ -22,7 +22,8 @@ export interface CompareOptions {
 
 /**
  * One image through both slots at once, and whether their top-1 answers agree. The image is
- * decoded once, here, and each slot gets the prepared tensor for its model's input spec; a slot
+ * prepared here (once when both models take the same input spec), and each slot gets the tensor
+ * its own `/predict` would make (prepareForModels); a slot
  * whose model changed meanwhile (409), or an image this process cannot prepare, gets the image
  * itself, so the slot answers with its own verdict.
  */

@@ -9,19 +9,12 @@ export interface PreparedImage {
   dims: [number, number, number, number];
 }
 
-/** Decoded pixels an image can be prepared from again: interleaved RGB at some size. */
-export interface DecodedPixels {
-  data: Buffer;
-  width: number;
-  height: number;
-}
-
 /**
  * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
  * alpha flattened onto white, sRGB, resized per the manifest, normalised in one pass.
  * JPEG and WebP are shrunk while decoding when the target is much smaller (libvips shrink-on-load).
  */
-export async function prepareImage(image: Uint8Array | DecodedPixels, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
+export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
   const { width, height } = spec;
   const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
   // resize-crop: the centred shorterSide square (libvips crops it), whose centre normalise() takes.
@@ -42,38 +35,6 @@ export async function prepareImage(image: Uint8Array | DecodedPixels, spec: Mode
   };
 }
 
-/** Images at most this many times the size the models need are decoded whole (see decodePixels). */
-const WHOLE_DECODE_FACTOR = 2;
-
-/**
- * Decodes an image once into pixels from which `prepareImage` can make the tensors of models whose
- * resizes need at most `width` x `height`:
- * - the whole image when it is at most twice that. A tensor made from it is exactly `/predict`'s,
- *   unless that model is so much smaller that its own `/predict` shrinks the JPEG while loading it,
- *   or the image has an EXIF rotation (`/predict` then resizes before it turns the image).
- * - else the image resized to just cover that box, as a cropping model (resize-crop or cover) whose
- *   scale that is resizes it: its tensor is exact, the others' are resized once more (a difference
- *   in the last digits). Decoding no larger than needed lets a big JPEG use libjpeg's 1/8
- *   shrink-on-load, as `/predict` does.
- */
-export async function decodePixels(image: Uint8Array, width: number, height: number, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<DecodedPixels> {
-  const size = await orientedSize(image, maxInputPixels);
-  // Covering the box scales by the larger of the two ratios, so one side within the factor is enough.
-  const whole = size.width <= width * WHOLE_DECODE_FACTOR || size.height <= height * WHOLE_DECODE_FACTOR;
-  const pipeline = whole ? decoder(image, maxInputPixels) : decoder(image, maxInputPixels).resize({ width, height, fit: 'outside' });
-  const { data, info } = await rawPixels(pipeline, maxInputPixels);
-  return { data, width: info.width, height: info.height };
-}
-
-/** The image's size once its EXIF orientation is applied, from its header. */
-async function orientedSize(image: Uint8Array, maxInputPixels: number): Promise<{ width: number; height: number }> {
-  try {
-    return (await encoded(image, maxInputPixels).metadata()).autoOrient;
-  } catch (error) {
-    throw imageError(error, maxInputPixels);
-  }
-}
-
 /** The shape of one image's input tensor as the manifest lays it out. */
 export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layout'>): [number, number, number, number] {
   const { width, height } = spec;
@@ -81,11 +42,8 @@ export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layou
 }
 
 /** The shared start of every pipeline: orientation, alpha on white, sRGB. */
-function decoder(image: Uint8Array | DecodedPixels, maxInputPixels: number): Sharp {
-  const source = image instanceof Uint8Array
-    ? encoded(image, maxInputPixels).rotate()
-    : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  return source.flatten({ background: '#ffffff' }).toColourspace('srgb');
+function decoder(image: Uint8Array, maxInputPixels: number): Sharp {
+  return encoded(image, maxInputPixels).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb');
 }
 
 /** Encoded image bytes; limitInputPixels is checked against the header, before any pixel is decoded. */
