@@ -1,6 +1,6 @@
 import type { PathChoice, PathChooser, SettingsUpdate } from '../shared/host-api.js';
 import type { GpuPassphraseStatus } from '../shared/release-api.js';
-import type { Settings } from '../shared/settings.js';
+import { SETTING_TAKES_EFFECT, type Settings } from '../shared/settings.js';
 import { choosePathButton } from './choose-path-button.js';
 import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t, type Language, type MessageKey } from './i18n.js';
@@ -95,7 +95,7 @@ export function renderPreferences(container: HTMLElement, settings: Settings, sa
       (update) => {
         Object.assign(settings, update.settings);
         note.className = 'ok';
-        note.textContent = `${t('saved')}${update.restartNeeded.length ? ` ${t('restartNeeded')} ${update.restartNeeded.join(', ')}` : ''}`;
+        note.textContent = [t('saved'), ...waitingForRestart(update.restartNeeded)].join(' ');
       },
       (error: Error) => {
         note.className = 'error';
@@ -136,4 +136,12 @@ function passphraseForm(control: PassphraseControl): HTMLElement {
       h('button', { type: 'submit', class: 'primary' }, t('passphraseSave')),
       h('button', { type: 'button', onclick: () => submit('') }, t('passphraseForget')))),
   note);
+}
+
+/** What the saved change still waits for: a slot's restart, the host's, or nothing. */
+function waitingForRestart(keys: readonly string[]): string[] {
+  const waiting = (when: 'slot restart' | 'host restart'): string[] => keys.filter((key) => SETTING_TAKES_EFFECT[key as keyof Settings] === when);
+  const slot = waiting('slot restart');
+  const host = waiting('host restart');
+  return [...(slot.length ? [`${t('restartNeeded')} ${slot.join(', ')}.`] : []), ...(host.length ? [`${t('hostRestartNeeded')} ${host.join(', ')}.`] : [])];
 }

@@ -79,3 +79,58 @@ export interface Settings {
   /** Minimum a deploy candidate must reach on the gate set before it replaces TO-BE (top-1 accuracy, or agreement with AS-IS when unlabelled); 0: no check. */
   deployGateMinimum: number;
 }
+
+/**
+ * When a changed setting takes effect in a running host: at once; when the slot it configures
+ * restarts (`litecnn restart asis|tobe|all`, which a `litecnn token` command does itself); or when
+ * the host restarts (the next `litecnn serve`, or quitting and reopening the app).
+ */
+export type SettingTakesEffect = 'at once' | 'slot restart' | 'host restart';
+
+export const SETTING_TAKES_EFFECT: Readonly<Record<keyof Settings, SettingTakesEffect>> = {
+  host: 'slot restart',
+  asisHost: 'slot restart',
+  tobeHost: 'slot restart',
+  asisPort: 'slot restart',
+  tobePort: 'slot restart',
+  asisTokenSha256: 'slot restart',
+  tobeTokenSha256: 'slot restart',
+  asisTlsCert: 'slot restart',
+  asisTlsKey: 'slot restart',
+  tobeTlsCert: 'slot restart',
+  tobeTlsKey: 'slot restart',
+  rateLimitPerSecond: 'slot restart',
+  rateLimitBurst: 'slot restart',
+  controlRateLimitPerSecond: 'host restart',
+  controlRateLimitBurst: 'host restart',
+  inferenceThreads: 'slot restart',
+  maxConcurrentInferences: 'slot restart',
+  maxQueuedRequests: 'slot restart',
+  headersTimeoutMs: 'slot restart',
+  requestTimeoutMs: 'slot restart',
+  controlPort: 'host restart',
+  // The control API's upload limit is set when it starts; the slots' when they do.
+  maxUploadBytes: 'host restart',
+  // The host's compare checks it at once, each slot once it restarts.
+  maxInputPixels: 'slot restart',
+  // Both the host's log and the slots'.
+  logLevel: 'host restart',
+  gpuHost: 'at once',
+  gpuPort: 'at once',
+  gpuUser: 'at once',
+  gpuKeyPath: 'at once',
+  gpuUseAgent: 'at once',
+  gpuRunsDir: 'at once',
+  gpuHostKeyFingerprint: 'at once',
+  sshConfigPath: 'at once',
+  pollIntervalMinutes: 'at once',
+  autoDeploy: 'at once',
+  historyLimit: 'at once',
+  evaluationsKept: 'at once',
+  shadowPercent: 'at once',
+  shadowKeepImages: 'at once',
+  promotionGateSet: 'at once',
+  promotionGateMaxDrop: 'at once',
+  promotionGateMaxLatencyFactor: 'at once',
+  deployGateMinimum: 'at once',
+};

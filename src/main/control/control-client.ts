@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { HostEvent, HostStatus, SlotAction } from '../../shared/host-api.js';
+import type { HostEvent, HostStatus, SettingsUpdate, SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GateVerdict, GpuCheck, HistoryEntry, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import type { Settings } from '../../shared/settings.js';
@@ -40,6 +40,11 @@ export class ControlClient {
 
   settings(): Promise<Settings> {
     return this.#call('GET', '/api/settings');
+  }
+
+  /** Changes settings in the running host, which saves them; the answer names those that wait for a restart. */
+  updateSettings(change: Partial<Settings>): Promise<SettingsUpdate> {
+    return this.#call('PUT', '/api/settings', change);
   }
 
   status(): Promise<HostStatus> {

@@ -13,6 +13,7 @@ import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
 import { ServedBundleFacts } from '../eval/served-bundle-facts.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { checkSettingsChange, type Settings } from '../settings/settings-schema.js';
+import { SETTING_TAKES_EFFECT } from '../../shared/settings.js';
 import type { SlotProcessLauncher } from '../slot/slot-launcher.js';
 import { SlotSupervisor, type SlotStateChange } from '../slot/slot-supervisor.js';
 import { prepareDataDir, BUNDLED_WEIGHTS_DIR } from './data-dir.js';
@@ -40,12 +41,6 @@ import { ReleaseManager } from '../release/release-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
 /** Settings a running slot or the control API read only when they start. */
-const RESTART_SETTINGS = new Set<keyof Settings>([
-  'host', 'asisHost', 'tobeHost', 'asisPort', 'tobePort', 'controlPort', 'maxUploadBytes', 'maxInputPixels', 'logLevel',
-  'asisTokenSha256', 'tobeTokenSha256', 'asisTlsCert', 'asisTlsKey', 'tobeTlsCert', 'tobeTlsKey',
-  'rateLimitPerSecond', 'rateLimitBurst', 'controlRateLimitPerSecond', 'controlRateLimitBurst',
-  'inferenceThreads', 'maxConcurrentInferences', 'maxQueuedRequests', 'headersTimeoutMs', 'requestTimeoutMs',
-]);
 
 /** What a host is started with. */
 export interface HostOptions {
@@ -436,7 +431,7 @@ export class Host extends EventEmitter implements HostController {
       if (this.settings[key] === value) continue;
       this.#options.store?.set(key, value as never);
       (this.settings as unknown as Record<string, unknown>)[key] = value;
-      if (RESTART_SETTINGS.has(key)) restartNeeded.push(key);
+      if (SETTING_TAKES_EFFECT[key] !== 'at once') restartNeeded.push(key);
     }
     this.#watcher?.settingsChanged();
     if ('shadowPercent' in checked || 'shadowKeepImages' in checked) void this.#updateShadow();

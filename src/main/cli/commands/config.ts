@@ -2,12 +2,18 @@ import type { Command } from 'commander';
 import { LiteCnnError } from '../../errors.js';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
+import { SETTING_TAKES_EFFECT } from '../../../shared/settings.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { formatTable } from '../format.js';
+import { runningHost } from '../running-host.js';
 
-/** `litecnn config [get KEY | set KEY VALUE]`: the persistent settings (used by the next `serve`). */
+/**
+ * `litecnn config [get KEY | set KEY VALUE]`: the persistent settings. A change goes through the
+ * running host when there is one, so that what applies at once does; else it waits in
+ * settings.json for the next `litecnn serve`.
+ */
 export function registerConfig(program: Command, globals: () => GlobalOptions): void {
-  const config = program.command('config').description('show or change settings (take effect at the next `litecnn serve`)');
+  const config = program.command('config').description('show or change settings (a running host applies a change at once, or says which restart it waits for)');
 
   config
     .command('list', { isDefault: true })
@@ -32,23 +38,45 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     .command('set <key> <value>')
     .description('change one setting (numbers and strings; validated)')
     .action(async (key: string, value: string) => {
-      const settings = await open(globals());
+      const dataDir = dataDirOf(globals());
+      const settings = openSettings(dataDir);
       const name = settingKey(key);
-      const current = settings.get(name);
-      const parsed = typeof current === 'number' ? Number(value) : typeof current === 'boolean' ? parseBoolean(value) : value;
-      settings.set(name, parsed as Settings[typeof name]);
-      process.stdout.write(`${name} = ${JSON.stringify(settings.get(name))}\n`);
+      const parsed = parseValue(name, settings.get(name), value);
+      const host = await runningHost(dataDir);
+      if (host) {
+        const update = await host.updateSettings({ [name]: parsed });
+        process.stdout.write(`${name} = ${JSON.stringify(update.settings[name])} (${whenApplied(name, update.restartNeeded.includes(name))})\n`);
+        return;
+      }
+      settings.set(name, parsed);
+      process.stdout.write(`${name} = ${JSON.stringify(settings.get(name))} (no host is running: the next \`litecnn serve\` uses it)\n`);
     });
+}
+
+function whenApplied(name: SettingKey, restartNeeded: boolean): string {
+  if (!restartNeeded) return 'applied to the running host';
+  if (SETTING_TAKES_EFFECT[name] === 'host restart') return 'saved; the running host uses it once restarted: stop `litecnn serve` and start it again';
+  const slot = name.startsWith('asis') ? 'asis' : name.startsWith('tobe') ? 'tobe' : 'all';
+  return `saved; the running host uses it once the slot restarts: \`litecnn restart ${slot}\``;
 }
 
 async function open(options: GlobalOptions) {
   return openSettings(dataDirOf(options));
 }
 
-function parseBoolean(value: string): boolean | string {
-  if (/^(true|on|yes|1)$/i.test(value)) return true;
-  if (/^(false|off|no|0)$/i.test(value)) return false;
-  return value;
+/** The command line's text as the setting's type: a number, true/false, or the text itself. */
+function parseValue<K extends SettingKey>(name: K, current: Settings[K], value: string): Settings[K] {
+  if (typeof current === 'number') {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number)) throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes a number (now ${current}).`, { subject: name });
+    return number as Settings[K];
+  }
+  if (typeof current === 'boolean') {
+    if (/^(true|on|yes|1)$/i.test(value)) return true as Settings[K];
+    if (/^(false|off|no|0)$/i.test(value)) return false as Settings[K];
+    throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes true or false (now ${current}).`, { subject: name });
+  }
+  return value as Settings[K];
 }
 
 function settingKey(key: string): SettingKey {

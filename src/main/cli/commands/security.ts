@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { SLOT_TITLES, type SlotId } from '../../../shared/slot-api.js';
-import { ControlClient } from '../../control/control-client.js';
-import { LiteCnnError } from '../../errors.js';
 import { generateSelfSignedCertificate } from '../../security/self-signed-cert.js';
 import { generateToken, tokenSha256 } from '../../security/tokens.js';
 import { openSettings } from '../../settings/settings-store.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
 import { parsePositiveInt } from '../parse-options.js';
 import { parseSlotId } from '../../host/slot-targets.js';
+import { runningHost } from '../running-host.js';
 
 /** `litecnn token rotate|clear` and `litecnn tls generate`: the slots' API tokens and certificates. */
 export function registerSecurity(program: Command, globals: () => GlobalOptions): void {
@@ -21,7 +20,7 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print as JSON')
     .action(async (options: { slot: string; json?: boolean }) => {
       const slot = parseSlotId(options.slot);
-      const host = await runningHost(globals());
+      const host = await runningHost(dataDirOf(globals()));
       let value: string;
       if (host) value = (await host.rotateSlotToken(slot)).token;
       else {
@@ -40,7 +39,7 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
     .requiredOption('--slot <slot>', 'asis or tobe')
     .action(async (options: { slot: string }) => {
       const slot = parseSlotId(options.slot);
-      const host = await runningHost(globals());
+      const host = await runningHost(dataDirOf(globals()));
       if (host) await host.clearSlotToken(slot);
       else (await openSettings(dataDirOf(globals()))).set(tokenKey(slot), '');
       process.stdout.write(`${SLOT_TITLES[slot]} no longer needs a token.\n${appliedNote(slot, host ? 'restarted' : 'saved')}\n`);
@@ -62,15 +61,6 @@ export function registerSecurity(program: Command, globals: () => GlobalOptions)
         + `Serve a slot over HTTPS with it:\n  litecnn config set asisTlsCert ${generated.certFile}\n  litecnn config set asisTlsKey ${generated.keyFile}\n`
         + `Clients trust it with: curl --cacert ${generated.certFile} https://localhost:8891/predict ...\n`);
     });
-}
-
-/** The running host of this data dir, or null when none answers (changes then go to the settings file). */
-async function runningHost(options: GlobalOptions): Promise<ControlClient | null> {
-  const client = await ControlClient.connect(dataDirOf(options)).catch((error: unknown) => {
-    if (error instanceof LiteCnnError && error.code === 'HOST_NOT_RUNNING') return null;
-    throw error;
-  });
-  return client && (await client.status().then(() => true, () => false)) ? client : null;
 }
 
 function appliedNote(slot: SlotId, applied: 'restarted' | 'saved'): string {
