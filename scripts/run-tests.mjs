@@ -1,11 +1,12 @@
 // `npm test`: every test file under dist/test, most of them several at a time (each file is its own
 // process with its own ephemeral ports, temp dirs and sshd), then the files whose assertions
 // depend on timing one at a time, so that a neighbour's load cannot make them fail.
-// Plain JavaScript, like build.mjs: it runs the compiled tests and needs nothing compiled itself.
+// `node scripts/run-tests.mjs FILE...` runs only those files (paths under dist/test), the same way.
+// Plain JavaScript, like build.mjs: it runs after the build, on the compiled tests.
 import { spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testDir = join(root, 'dist', 'test');
@@ -35,9 +36,24 @@ async function testFiles(dir) {
   return nested.flat().sort();
 }
 
-const files = await testFiles(testDir);
+// An sshd or a browser missing: say so now, with how to install it, not deep inside a test.
+const { missingTestTools } = await import(pathToFileURL(join(testDir, 'helpers', 'test-tools.js')).href);
+const missingTools = missingTestTools();
+if (missingTools.length > 0) {
+  process.stderr.write(`npm test cannot run yet:\n${missingTools.map((line) => `- ${line}`).join('\n')}\n`);
+  process.exit(1);
+}
+
 const name = (file) => relative(testDir, file).split('\\').join('/');
-const missing = [...ALONE].filter((alone) => !files.some((file) => name(file) === alone));
+const chosen = process.argv.slice(2);
+const allFiles = await testFiles(testDir);
+const unknown = chosen.filter((wanted) => !allFiles.some((file) => name(file) === wanted));
+if (unknown.length > 0) {
+  process.stderr.write(`No such test files under dist/test: ${unknown.join(', ')}\n`);
+  process.exit(1);
+}
+const files = chosen.length ? allFiles.filter((file) => chosen.includes(name(file))) : allFiles;
+const missing = [...ALONE].filter((alone) => !allFiles.some((file) => name(file) === alone));
 if (missing.length > 0) {
   process.stderr.write(`scripts/run-tests.mjs lists test files that do not exist: ${missing.join(', ')}\n`);
   process.exit(1);
@@ -47,6 +63,7 @@ const alone = files.filter((file) => ALONE.has(name(file)));
 
 let failed = false;
 for (const [group, concurrency] of [[together, CONCURRENCY], [alone, 1]]) {
+  if (group.length === 0) continue;
   const { status } = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...group], { cwd: root, stdio: 'inherit' });
   if (status !== 0) failed = true;
 }

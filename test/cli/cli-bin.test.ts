@@ -9,9 +9,10 @@ import { LITECNN_CLI, REPO_ROOT } from '../helpers/paths.js';
 
 const run = promisify(execFile);
 
-test('the built bin (the bundle in dist/app) runs through its #! line, and `npx litecnn` runs it from the checkout', async () => {
+test('the built bin (the bundle in dist/app) runs through its #! line, and `npx litecnn` and `npm exec litecnn` run it from the checkout', async () => {
   assert.equal((await run(LITECNN_CLI, ['--version'])).stdout.trim(), PRODUCT_VERSION);
   assert.equal((await run('npx', ['--no-install', 'litecnn', '--version'], { cwd: REPO_ROOT })).stdout.trim(), PRODUCT_VERSION);
+  assert.equal((await run('npm', ['exec', '--no', '--', 'litecnn', '--version'], { cwd: REPO_ROOT })).stdout.trim(), PRODUCT_VERSION);
 });
 
 test('the host runs with the same V8 flags however it is started: the bin\'s #! line and `npm run serve`', async () => {

@@ -16,7 +16,7 @@ import type { PredictResponse, SlotId } from '../../src/shared/slot-api.js';
 import { OnnxGraphBuilder, attr } from '../../scripts/lite-cnn/onnx-graph.js';
 import { runCli } from '../helpers/cli.js';
 import { packFixtureModel } from '../helpers/fixture-bundle.js';
-import { mountReadOnly } from '../helpers/mounts.js';
+import { mountReadOnly, mountingUnavailable } from '../helpers/mounts.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { parsePbtxt, type PbtxtParsed } from '../helpers/pbtxt.js';
 import { postMultipart, startTestHost } from '../helpers/running-host.js';
@@ -276,7 +276,7 @@ test('bad requests fail with a clear message and write nothing', async () => {
   assert.deepEqual((await readdir(outRoot)).sort(), ['a-file', 'kserve', 'triton'], 'no OUT_DIR was made');
 });
 
-test('an OUT_DIR that cannot be written fails with FOLDER_NOT_WRITABLE', async () => {
+test('an OUT_DIR that cannot be written fails with FOLDER_NOT_WRITABLE', { skip: mountingUnavailable }, async () => {
   const parent = await tempDir('litecnn-export-ro-');
   const readOnly = await mountReadOnly(parent);
   try {

@@ -1,10 +1,11 @@
 import { after } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { browserPath } from './test-tools.js';
 
-/** Debian's Chromium, headless, with the flags this closed-network machine needs. */
+/** Chromium (or Chrome; see test-tools.ts), headless, with the flags a closed-network machine needs. */
 export async function launchChromium(): Promise<Browser> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: browserPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   after(() => browser.close());

@@ -7,7 +7,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** A real, small file system, to run out of space on (tests run as root). */
+/**
+ * Why a test that mounts a file system cannot run here, or false when it can: mounting needs root
+ * on Linux. CI runs as root, so it runs them all; as anyone else they are skipped with this reason.
+ */
+export const mountingUnavailable: string | false = process.platform !== 'linux'
+  ? 'mounts a file system (tmpfs, bind mount), which needs Linux'
+  : process.getuid?.() !== 0 ? 'mounts a file system (tmpfs, bind mount), which needs root; CI runs it as root' : false;
+
+/** A real, small file system, to run out of space on. */
 export interface SmallDisk {
   dir: string;
   /** Grows or shrinks it in place; the files on it stay. */

@@ -1,12 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { after } from 'node:test';
 import { tempDir } from './temp-dir.js';
-import { statFieldsFromState } from './process-threads.js';
+import { sshdPath } from './test-tools.js';
 
 /** A real OpenSSH server on 127.0.0.1, standing in for the GPU training server. */
 export interface TestSshd {
@@ -46,22 +45,16 @@ async function accepting(port: number): Promise<boolean> {
 }
 
 /**
- * Every descendant of `pid`, read from /proc synchronously: a kill must land at once, in the
- * middle of a transfer, not after the transfer has had time to finish.
+ * Every descendant of `pid`, listed synchronously (`ps`, on Linux and macOS): a kill must land at
+ * once, in the middle of a transfer, not after the transfer has had time to finish.
  */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const ppid = Number(statFieldsFromState(stat)[1]);
-    if (!children.has(ppid)) children.set(ppid, []);
-    children.get(ppid)!.push(Number(name));
+  for (const line of execFileSync('ps', ['-A', '-o', 'pid=,ppid=']).toString().split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (!child || parent === undefined) continue;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent)!.push(child);
   }
   const out: number[] = [];
   const walk = (p: number): void => (children.get(p) ?? []).forEach((c) => { out.push(c); walk(c); });
@@ -69,12 +62,17 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-/** Starts sshd with its own host key, user key, authorized_keys and runs folder in a temp dir. */
+/**
+ * Starts sshd with its own host key, user key, authorized_keys and runs folder in a temp dir, as
+ * the current user (root or not) on a free high port: the only user it lets in is that one.
+ */
 export async function startTestSshd(): Promise<TestSshd> {
   const dir = await tempDir('litecnn-sshd-');
   const runsDir = join(dir, 'runs');
   await mkdir(runsDir);
-  await mkdir('/run/sshd', { recursive: true });
+  const sshd = sshdPath();
+  // Debian's sshd, started by root, wants its privilege separation folder; as anyone else it does not use one.
+  if (process.getuid?.() === 0 && process.platform === 'linux') await mkdir('/run/sshd', { recursive: true });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test-host', '-f', join(dir, 'host_key')]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'litecnn-test', '-f', join(dir, 'user_key')]);
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'user_key.pub')));
@@ -83,7 +81,8 @@ export async function startTestSshd(): Promise<TestSshd> {
   const bin = join(dir, 'bin');
   const fakeHashFile = join(dir, 'fake-sha256');
   await mkdir(bin);
-  await writeFile(join(bin, 'sha256sum'), `#!/bin/sh\nif [ -f '${fakeHashFile}' ]; then echo "$(cat '${fakeHashFile}')  $2"; else exec /usr/bin/sha256sum "$@"; fi\n`);
+  // The real one where there is one (Linux), else shasum (macOS), which prints the same.
+  await writeFile(join(bin, 'sha256sum'), `#!/bin/sh\nif [ -f '${fakeHashFile}' ]; then echo "$(cat '${fakeHashFile}')  $2"; elif [ -x /usr/bin/sha256sum ]; then exec /usr/bin/sha256sum "$@"; else exec shasum -a 256 "$@"; fi\n`);
   await chmod(join(bin, 'sha256sum'), 0o755);
   const port = await freePort();
   const config = join(dir, 'sshd_config');
@@ -105,12 +104,12 @@ export async function startTestSshd(): Promise<TestSshd> {
     '',
   ].join('\n'));
   let child: ChildProcess | null = null;
-  const sshd: TestSshd = {
+  const server: TestSshd = {
     port, dir, runsDir, hostKeyFingerprint,
     userKeyFile: join(dir, 'user_key'),
     user: userInfo().username,
     async start() {
-      child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const deadline = Date.now() + 10_000;
@@ -133,7 +132,7 @@ export async function startTestSshd(): Promise<TestSshd> {
       await exited;
     },
   };
-  after(() => sshd.kill());
-  await sshd.start();
-  return sshd;
+  after(() => server.kill());
+  await server.start();
+  return server;
 }
