@@ -83,7 +83,7 @@ function undocumented(routes: { method: string; path: string }[], page: string):
 test('docs/http-api.md has a row for every route of the slots\' API and of the control API', async () => {
   const page = await doc('http-api.md');
   const slot = await buildSlotServer({
-    slot: 'asis', model: new ServedModel(), metrics: new SlotMetrics('asis'), logger: pino({ level: 'silent' }),
+    slot: 'asis', model: new ServedModel(), metrics: new SlotMetrics('asis', { mirrorsToShadow: true }), logger: pino({ level: 'silent' }),
     maxUploadBytes: 1024 * 1024, maxInputPixels: 1e6, port: () => 0, startedAt: new Date(),
     tls: null, tokenSha256s: [], rateLimit: { perSecond: 0, burst: 1 }, maxConcurrentInferences: 1, maxQueuedRequests: 1, headersTimeoutMs: 5_000, requestTimeoutMs: 5_000,
   });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 /**
  * The programs the tests run for real beside Node: an OpenSSH server (the GPU server stand-in,
- * run as the current user on a high port) and a Chromium-based browser (the dashboard's tests).
- * Each is found through an environment variable, then where Linux and macOS usually install it.
+ * run as the current user on a high port), a Chromium-based browser (the dashboard's tests) and
+ * Prometheus with promtool (the metrics' tests). Each is found through an environment variable,
+ * then where Linux and macOS usually install it.
  */
 interface TestTool {
   name: string;
@@ -36,6 +37,24 @@ const BROWSER: TestTool = {
   install: process.platform === 'darwin'
     ? '`brew install --cask chromium`, or install Google Chrome'
     : '`sudo apt-get install -y chromium fonts-noto-cjk` (Debian; fonts-noto-cjk draws the Korean labels)',
+};
+
+const PROMETHEUS_INSTALL = process.platform === 'darwin'
+  ? '`brew install prometheus`'
+  : '`sudo apt-get install -y prometheus` (Debian, Ubuntu; it brings promtool)';
+
+const PROMETHEUS: TestTool = {
+  name: 'Prometheus (prometheus)',
+  variable: 'LITECNN_TEST_PROMETHEUS',
+  candidates: () => ['/usr/bin/prometheus', '/usr/local/bin/prometheus', '/opt/homebrew/bin/prometheus'],
+  install: PROMETHEUS_INSTALL,
+};
+
+const PROMTOOL: TestTool = {
+  name: "Prometheus's promtool",
+  variable: 'LITECNN_TEST_PROMTOOL',
+  candidates: () => ['/usr/bin/promtool', '/usr/local/bin/promtool', '/opt/homebrew/bin/promtool'],
+  install: PROMETHEUS_INSTALL,
 };
 
 function executable(path: string): boolean {
@@ -76,7 +95,17 @@ export function browserPath(): string {
   return required(BROWSER);
 }
 
+/** The Prometheus server a test scrapes the slots with. */
+export function prometheusPath(): string {
+  return required(PROMETHEUS);
+}
+
+/** promtool, which lints /metrics. */
+export function promtoolPath(): string {
+  return required(PROMTOOL);
+}
+
 /** What is missing, each with how to install it: `npm test` stops with these before it runs a test. */
 export function missingTestTools(): string[] {
-  return [SSHD, BROWSER].flatMap((tool) => (find(tool) ? [] : [missingMessage(tool)]));
+  return [SSHD, BROWSER, PROMETHEUS, PROMTOOL].flatMap((tool) => (find(tool) ? [] : [missingMessage(tool)]));
 }

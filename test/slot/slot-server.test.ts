@@ -7,7 +7,7 @@ import { SlotMetrics } from '../../src/main/slot/slot-metrics.js';
 
 test('before a model is loaded, /predict and /readyz answer 503 NOT_READY while /healthz is alive', async () => {
   const app = await buildSlotServer({
-    slot: 'tobe', model: new ServedModel(), metrics: new SlotMetrics('tobe'), logger: pino({ level: 'silent' }),
+    slot: 'tobe', model: new ServedModel(), metrics: new SlotMetrics('tobe', { mirrorsToShadow: false }), logger: pino({ level: 'silent' }),
     maxUploadBytes: 1024 * 1024, maxInputPixels: 1e6, port: () => 0, startedAt: new Date(),
     tls: null, tokenSha256s: [], rateLimit: { perSecond: 0, burst: 1 }, maxConcurrentInferences: 1, maxQueuedRequests: 1, headersTimeoutMs: 5_000, requestTimeoutMs: 5_000,
   });

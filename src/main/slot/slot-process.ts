@@ -67,7 +67,7 @@ process.on('SIGINT', () => undefined);
 
 async function start(slotConfig: SlotProcessConfig): Promise<void> {
   config = slotConfig;
-  const slotMetrics = new SlotMetrics(slotConfig.slot);
+  const slotMetrics = new SlotMetrics(slotConfig.slot, { mirrorsToShadow: SLOT_ROLES[slotConfig.slot].mirrorsToShadow });
   metrics = slotMetrics;
   // Made before the first await: the host sends shadow mode's settings right after 'start'.
   if (SLOT_ROLES[slotConfig.slot].mirrorsToShadow) shadow = new ShadowMirror(slotConfig.dataDir, { onOutcome: (outcome) => slotMetrics.recordShadow(outcome), pause: { onPaused: (ms) => slotMetrics.recordTargetPause(ms) } });
