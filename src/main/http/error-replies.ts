@@ -30,16 +30,21 @@ function clientMessage(status: number, error: FastifyError): string {
 
 /**
  * Gives a Fastify server the LiteCNN error format for every failure, including unknown routes
- * (404) and known routes called with the wrong method (405, with an Allow header).
+ * (404) and known routes called with the wrong method (405, with an Allow header). Under
+ * `protocolPrefix` (the Open Inference Protocol's `/v2`) those two answer as that protocol
+ * specifies errors: `{ "error": "message" }`.
  */
-export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown, msg: string): void }): void {
-  const methodsByPath = new Map<string, Set<string>>();
+export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown, msg: string): void }, protocolPrefix?: string): void {
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
   app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const known = methodsByPath.get(route.url) ?? new Set<string>();
-    for (const method of methods) known.add(method);
-    methodsByPath.set(route.url, known);
+    // A catch-all (the dashboard's files) does not make every path a known one.
+    if (route.url.includes('*')) return;
+    // `/v2/models/:name/infer` matches any one segment for `:name`; a trailing slash is the same route.
+    const pattern = new RegExp(`^${route.url.replace(/\/+$/, '').split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+    routes.push({ pattern, methods: Array.isArray(route.method) ? route.method : [route.method] });
   });
+  /** The methods some route answers on `path`, when only the method was wrong. */
+  const methodsOn = (path: string): Set<string> => new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods));
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorReply(error);
     if (status >= 500) log.error({ err: error }, 'request failed');
@@ -50,12 +55,15 @@ export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown,
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const allowed = methodsByPath.get(path);
-    if (allowed) {
+    const plain = protocolPrefix !== undefined && (path === protocolPrefix || path.startsWith(`${protocolPrefix}/`));
+    const send = (status: number, code: ErrorCode, message: string): void => void reply.status(status).send(plain ? { error: message } : { error: { code, message } });
+    const allowed = methodsOn(path);
+    if (allowed.size > 0) {
       const allow = [...allowed].filter((m) => m !== 'HEAD').join(', ');
-      void reply.status(405).header('allow', allow).send({ error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not allowed on ${path}; use ${allow}.` } });
+      void reply.header('allow', allow);
+      send(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allow}.`);
       return;
     }
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No such endpoint: ${request.method} ${path}.` } });
+    send(404, 'NOT_FOUND', `No such endpoint: ${request.method} ${path}.`);
   });
 }

@@ -15,7 +15,7 @@ import { requireBearerToken } from '../security/bearer-auth.js';
 import { useClientRateLimit, type RateLimit } from '../security/client-rate-limit.js';
 import { AdmissionGate } from './admission-gate.js';
 import { modelNotLoaded, type ServedModel } from './served-model.js';
-import { OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
+import { OPEN_INFERENCE_PREFIX, OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
 import type { SlotMetrics } from './slot-metrics.js';
 
 declare module 'fastify' {
@@ -65,9 +65,11 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.maxUploadBytes,
+    // `/v2/` is the protocol's own spelling of the server metadata route; `/v2` is Triton's.
+    routerOptions: { ignoreTrailingSlash: true },
     ...serverTimeouts(options.headersTimeoutMs, options.requestTimeoutMs, options.tls),
   }) as unknown as FastifyInstance;
-  useErrorReplies(app, logger);
+  useErrorReplies(app, logger, OPEN_INFERENCE_PREFIX);
   app.decorateRequest('source', 'client');
   app.addHook('onRequest', async (request) => {
     request.source = requestSource(request.headers[REQUEST_SOURCE_HEADER]);

@@ -34,6 +34,7 @@ export function parseInferRequest(body: Uint8Array, headerLength: string | undef
     throw badRequest(`the request is not valid JSON (${(error as Error).message}).`);
   }
   if (!isObject(request)) throw badRequest('the request must be a JSON object with "inputs".');
+  if (request.id !== undefined && typeof request.id !== 'string') throw badRequest(`"id" must be a string (it is echoed in the answer), not ${JSON.stringify(request.id)}.`);
   const binaryPart = body.subarray(jsonLength);
   return {
     id: typeof request.id === 'string' ? request.id : null,

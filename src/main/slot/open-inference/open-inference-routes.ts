@@ -21,10 +21,15 @@ export interface OpenInferenceOptions {
   maxUploadBytes: number;
 }
 
+/** Where the protocol's routes live; errors there, unknown routes included, are `{ "error": string }`. */
+export const OPEN_INFERENCE_PREFIX = '/v2';
+
 /** Probes that stay open when the slot requires a token, like /healthz and /readyz. */
 export const OPEN_INFERENCE_PROBES = ['/v2/health/live', '/v2/health/ready'];
 
 type ModelParams = { name: string; version?: string };
+
+const UNSUPPORTED_INFER_BODY = 'Unsupported content type: send the infer request as JSON (Content-Type: application/json), or with the binary tensor data extension as application/octet-stream with an Inference-Header-Content-Length header.';
 
 /**
  * The Open Inference Protocol (KServe V2, as Triton and KServe speak it) beside the native API:
@@ -37,7 +42,7 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
   const { slot, model, gate, uploads } = options;
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorReply(error);
-    void reply.status(status).send({ error: body.error.message });
+    void reply.status(status).send({ error: status === 415 ? UNSUPPORTED_INFER_BODY : body.error.message });
   });
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.maxUploadBytes }, (_request, body, done) => done(null, body));
 
@@ -60,8 +65,7 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
   app.get('/v2/models/:name/versions/:version', metadata);
 
   const ready = async (request: FastifyRequest<{ Params: ModelParams }>): Promise<unknown> => {
-    servedModel(model, slot, request.params);
-    return { name: request.params.name, ready: true };
+    return { name: servedModel(model, slot, request.params).manifest.name, ready: true };
   };
   app.get('/v2/models/:name/ready', ready);
   app.get('/v2/models/:name/versions/:version/ready', ready);
