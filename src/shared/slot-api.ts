@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors.js';
+import type { ModelDescription } from './model-description.js';
 import type { ModelSummary, ModelInputSpec, ModelOutputSpec, ModelSource } from './model-manifest.js';
 
 /** The two slots. AS-IS is production; TO-BE is the experiment. */
@@ -89,6 +90,8 @@ export interface SlotInfo {
     input: ModelInputSpec;
     output: ModelOutputSpec;
     labels: number;
+    /** The model as the Open Inference Protocol's metadata, `litecnn inspect` and the Triton export describe it. */
+    protocol: ModelDescription;
   }) | null;
   loadedAt: string | null;
   startedAt: string;

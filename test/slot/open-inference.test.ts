@@ -43,11 +43,13 @@ test('health, server and model metadata, and readiness answer as the protocol sa
   assert.deepEqual(await (await fetch(`${base}/v2/health/ready`)).json(), { ready: true });
   const server = (await (await fetch(`${base}/v2`)).json()) as { name: string; extensions: string[] };
   assert.deepEqual(server.extensions.sort(), ['binary_tensor_data', 'classification']);
-  assert.equal(metadata.inputs[0]!.shape.join(','), prepared.dims.join(','));
-  assert.deepEqual(metadata.outputs[0]!.shape, [1, model.labels]);
+  // The bundled models batch (a dynamic first dimension): -1, as Triton shows it.
+  assert.equal(metadata.inputs[0]!.shape.join(','), [-1, ...prepared.dims.slice(1)].join(','));
+  assert.deepEqual(metadata.outputs[0]!.shape, [-1, model.labels]);
   const byAlias = (await (await fetch(`${base}/v2/models/tobe/versions/${model.version}`)).json()) as { name: string; versions: string[]; platform: string };
   assert.equal(byAlias.name, model.name);
-  assert.deepEqual(byAlias.versions, [model.version]);
+  assert.deepEqual(byAlias.versions, ['1'], 'the number Triton\'s version folder has');
+  assert.equal((byAlias as unknown as { parameters: { version: string } }).parameters.version, model.version, 'the version people read, beside it');
   assert.equal(byAlias.platform, 'onnxruntime_onnx');
   assert.deepEqual(await (await fetch(`${base}/v2/models/${model.name}/ready`)).json(), { name: model.name, ready: true });
 });
@@ -67,7 +69,7 @@ test('JSON infer gives the raw output tensor, which ranks the photo exactly as /
   assert.equal(response.status, 200);
   const body = (await response.json()) as { model_name: string; model_version: string; id: string; outputs: { name: string; datatype: string; shape: number[]; data: number[] }[] };
   assert.equal(body.model_name, model.name);
-  assert.equal(body.model_version, model.version);
+  assert.equal(body.model_version, '1');
   assert.equal(body.id, '42');
   const [output] = body.outputs;
   assert.equal(output!.name, outputName);

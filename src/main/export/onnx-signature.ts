@@ -1,21 +1,7 @@
 import type ort from 'onnxruntime-node';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
-
-/** One dimension as onnxruntime reports it: a fixed size, or a symbolic name such as "batch". */
-export type OnnxDim = number | string;
-
-/** The tensor a slot feeds or reads: its ONNX name and its declared shape (empty when the model does not declare one). */
-export interface TensorSignature {
-  name: string;
-  shape: OnnxDim[];
-}
-
-/** The input and output a slot uses, as the ONNX model itself declares them. */
-export interface OnnxSignature {
-  input: TensorSignature;
-  output: TensorSignature;
-}
+import type { OnnxSignature, TensorSignature } from '../model/model-description.js';
 
 /**
  * Opens the ONNX model in onnxruntime (no graph optimisation: only its declared interface is

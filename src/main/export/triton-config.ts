@@ -1,8 +1,5 @@
 import type { ModelManifest } from '../../shared/model-manifest.js';
-import type { OnnxDim, OnnxSignature } from './onnx-signature.js';
-
-/** The largest batch Triton may send a model whose batch dimension is dynamic. */
-export const TRITON_MAX_BATCH_SIZE = 8;
+import { describeModel, type OnnxSignature } from '../model/model-description.js';
 
 /** The labels file `config.pbtxt` names for the output (Triton's classification extension reads it). */
 export const TRITON_LABELS_FILE = 'labels.txt';
@@ -47,41 +44,32 @@ export type TritonModelConfig = {
 };
 
 /**
- * Triton's model configuration for a slot's ONNX model. A dynamic first dimension on both the
- * input and the output means the model batches: `max_batch_size` 8 and dims without the batch
- * dimension. Otherwise the model takes one image: `max_batch_size` 0 and the full dims, and no
- * `format`, because Triton allows FORMAT_NCHW/NHWC only on exactly three dims.
+ * Triton's model configuration for a slot's ONNX model, from the same description the slot
+ * serves (describeModel): a model that batches gets `max_batch_size` and dims without the batch
+ * dimension; one that takes one image gets `max_batch_size` 0 and the full dims, and no `format`,
+ * because Triton allows FORMAT_NCHW/NHWC only on exactly three dims.
  */
 export function buildTritonConfig(modelName: string, manifest: ModelManifest, signature: OnnxSignature): TritonModelConfig {
-  const { input, output } = signature;
-  const batches = isDynamic(input.shape[0]) && isDynamic(output.shape[0]);
-  const { width, height, layout } = manifest.input;
-  const image = layout === 'NCHW' ? [3, height, width] : [height, width, 3];
-  const classes = manifest.labels.length;
-  const outputDims = output.shape.length > 0 ? output.shape.slice(1).map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1)) : [classes];
-  if (outputDims.at(-1) === -1) outputDims[outputDims.length - 1] = classes;
+  const { inputs: [input], outputs: [output], parameters } = describeModel(manifest, signature);
+  const batches = parameters.max_batch_size > 0;
+  const dims = (shape: number[]): number[] => (batches ? shape.slice(1) : shape);
   return {
     name: modelName,
     platform: 'onnxruntime_onnx',
-    max_batch_size: batches ? TRITON_MAX_BATCH_SIZE : 0,
+    max_batch_size: parameters.max_batch_size,
     input: [{
       name: input.name,
       data_type: new PbtxtEnum('TYPE_FP32'),
-      ...(batches ? { format: new PbtxtEnum(`FORMAT_${layout}`) } : {}),
-      dims: batches ? image : [1, ...image],
+      ...(batches ? { format: new PbtxtEnum(`FORMAT_${manifest.input.layout}`) } : {}),
+      dims: dims(input.shape),
     }],
     output: [{
       name: output.name,
       data_type: new PbtxtEnum('TYPE_FP32'),
-      dims: batches ? outputDims : [1, ...outputDims],
+      dims: dims(output.shape),
       label_filename: TRITON_LABELS_FILE,
     }],
   };
-}
-
-/** True for a symbolic dimension ("batch") or an unknown one (negative). */
-function isDynamic(dim: OnnxDim | undefined): boolean {
-  return typeof dim === 'string' || (typeof dim === 'number' && dim < 0);
 }
 
 /** A message in protobuf text format (what Triton reads from config.pbtxt), two spaces per level. */

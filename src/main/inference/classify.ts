@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import type { Prediction, PredictTiming } from '../../shared/slot-api.js';
 import { prepareImage, type PreparedImage } from './preprocess.js';
@@ -27,6 +28,8 @@ export interface Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
   readonly tensorNames: TensorNames;
+  /** The input and output as the ONNX model declares them. */
+  readonly signature: OnnxSignature;
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification>;
   /** Probabilities (softmaxed when the model gives logits) for a prepared tensor. */
   scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array>;

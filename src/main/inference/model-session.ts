@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { ModelBundle } from '../model/bundle-format.js';
@@ -23,12 +24,18 @@ export class ModelSession implements Classifier {
   readonly #session: ort.InferenceSession;
   readonly #inputName: string;
   readonly #outputName: string;
+  /** The input and output as the ONNX model declares them (describeModel reads the batch dimension from it). */
+  readonly signature: OnnxSignature;
 
   private constructor(manifest: ModelManifest, session: ort.InferenceSession, inputName: string, outputName: string) {
     this.manifest = manifest;
     this.#session = session;
     this.#inputName = inputName;
     this.#outputName = outputName;
+    this.signature = {
+      input: { name: inputName, shape: [...(fixedDims(session, inputName, 'input') ?? [])] },
+      output: { name: outputName, shape: [...(fixedDims(session, outputName, 'output') ?? [])] },
+    };
     this.loadedAt = new Date();
   }
 

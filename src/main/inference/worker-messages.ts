@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/errors.js';
+import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import type { TensorNames } from './classify.js';
 
@@ -27,7 +28,7 @@ export type MainToWorkerMessage =
   | { type: 'exit' };
 
 export type WorkerToMainMessage =
-  | { type: 'ready'; manifest: ModelManifest; loadedAt: string; tensorNames: TensorNames }
+  | { type: 'ready'; manifest: ModelManifest; loadedAt: string; tensorNames: TensorNames; signature: OnnxSignature }
   | { type: 'failed'; error: WorkerError }
   | { type: 'scores'; id: number; scores: Float64Array }
   | { type: 'output'; id: number; values: Float32Array; dims: number[] }

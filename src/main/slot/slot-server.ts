@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { describeModel } from '../model/model-description.js';
 import type { LevelWithSilent, Logger } from 'pino';
 import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, SLOT_TITLES, requestSource, type PredictResponse, type RequestSource, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
@@ -186,6 +187,7 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
           input: manifest.input,
           output: manifest.output,
           labels: manifest.labels.length,
+          protocol: describeModel(manifest, session!.signature),
         }
       : null,
     loadedAt: session ? session.loadedAt.toISOString() : null,

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import type { ModelDescription, TensorDescription } from '../../../shared/model-description.js';
+import { readOnnxSignature } from '../../export/onnx-signature.js';
+import { describeModel } from '../../model/model-description.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelManifest } from '../../../shared/model-manifest.js';
@@ -28,12 +31,13 @@ interface PackOptions {
 export function registerModelFiles(program: Command): void {
   program
     .command('inspect <file>')
-    .description('validate a model bundle and print its manifest')
-    .option('--json', 'print the whole manifest as JSON')
+    .description('validate a model bundle and print its manifest, and the model as a slot and an export describe it')
+    .option('--json', 'print the whole manifest as JSON, with the description as "protocol"')
     .action(async (file: string, options: { json?: boolean }) => {
-      const { manifest } = await readBundleFile(file);
-      if (options.json) printJson(manifest);
-      else process.stdout.write(describeManifest(file, manifest));
+      const { manifest, onnx } = await readBundleFile(file);
+      const protocol = describeModel(manifest, await readOnnxSignature(onnx, manifest, file));
+      if (options.json) printJson({ ...manifest, protocol });
+      else process.stdout.write(describeManifest(file, manifest, protocol));
     });
 
   program
@@ -74,7 +78,8 @@ export function registerModelFiles(program: Command): void {
     });
 }
 
-function describeManifest(file: string, m: ModelManifest): string {
+function describeManifest(file: string, m: ModelManifest, protocol: ModelDescription): string {
+  const tensor = ({ name, datatype, shape }: TensorDescription): string => `"${name}" ${datatype} [${shape.join(', ')}]`;
   const { input } = m;
   const resize = input.resize.mode === 'resize-crop' ? `shorter side ${input.resize.shorterSide ?? Math.max(input.width, input.height)}, centre crop` : input.resize.mode;
   return [
@@ -89,6 +94,7 @@ function describeManifest(file: string, m: ModelManifest): string {
     `  output     ${m.output.kind}`,
     `  labels     ${m.labels.length}: ${m.labels.slice(0, 4).map((l) => `${l.en} / ${l.ko}`).join(', ')}${m.labels.length > 4 ? ', ...' : ''}`,
     `  onnx       ${formatBytes(m.onnx.bytes)}, sha256 ${m.onnx.sha256}`,
+    `  protocol   version ${protocol.versions[0]}, input ${tensor(protocol.inputs[0])}, output ${tensor(protocol.outputs[0])}, ${protocol.parameters.max_batch_size > 0 ? `batches of up to ${protocol.parameters.max_batch_size}` : 'one image at a time'}`,
     '',
   ].join('\n');
 }

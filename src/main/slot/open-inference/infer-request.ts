@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../../shared/model-manifest.js';
 import { LiteCnnError } from '../../errors.js';
-import type { TensorNames } from '../../inference/classify.js';
+import type { ModelDescription } from '../../../shared/model-description.js';
 import { inputDims } from '../../inference/preprocess.js';
 import { float32FromBytes } from '../tensor-upload.js';
 
@@ -22,7 +22,7 @@ type Json = Record<string, unknown>;
  * data extension a JSON header of `headerLength` bytes followed by the tensor bytes. Every problem
  * is a 400 that names the field and what it must be.
  */
-export function parseInferRequest(body: Uint8Array, headerLength: string | undefined, manifest: ModelManifest, names: TensorNames): InferRequest {
+export function parseInferRequest(body: Uint8Array, headerLength: string | undefined, manifest: ModelManifest, description: ModelDescription): InferRequest {
   const jsonLength = headerLength === undefined ? body.length : Number(headerLength);
   if (!Number.isInteger(jsonLength) || jsonLength < 0 || jsonLength > body.length) {
     throw badRequest(`${INFERENCE_HEADER_LENGTH} must be the byte length of the JSON part (0 to ${body.length}), not "${headerLength}".`);
@@ -38,23 +38,29 @@ export function parseInferRequest(body: Uint8Array, headerLength: string | undef
   const binaryPart = body.subarray(jsonLength);
   return {
     id: typeof request.id === 'string' ? request.id : null,
-    tensor: parseInput(request.inputs, binaryPart, manifest, names.input),
-    output: parseOutputs(request.outputs, request.parameters, manifest, names.output),
+    tensor: parseInput(request.inputs, binaryPart, manifest, description),
+    output: parseOutputs(request.outputs, request.parameters, manifest, description.outputs[0].name),
   };
 }
 
-function parseInput(inputs: unknown, binaryPart: Uint8Array, manifest: ModelManifest, inputName: string): InferRequest['tensor'] {
-  const dims = inputDims(manifest.input);
-  const count = dims[1] * dims[2] * dims[3];
+function parseInput(inputs: unknown, binaryPart: Uint8Array, manifest: ModelManifest, description: ModelDescription): InferRequest['tensor'] {
+  const { name: inputName, shape: declared } = description.inputs[0];
+  const image = inputDims(manifest.input).slice(1) as [number, number, number];
+  const maxBatch = Math.max(1, description.parameters.max_batch_size);
+  const shapeText = `[${declared[0] === -1 ? `N (1 to ${maxBatch})` : 1}, ${image.join(', ')}]`;
   if (!Array.isArray(inputs) || inputs.length !== 1 || !isObject(inputs[0])) {
-    throw badRequest(`"inputs" must list exactly one tensor, "${inputName}" FP32 [${dims.join(', ')}].`);
+    throw badRequest(`"inputs" must list exactly one tensor, "${inputName}" FP32 ${shapeText}.`);
   }
   const input = inputs[0] as Json;
   if (input.name !== inputName) throw badRequest(`the model's input is "${inputName}", not "${String(input.name)}".`);
   if (input.datatype !== 'FP32') throw badRequest(`input "${inputName}" must have datatype "FP32", not "${String(input.datatype)}".`);
-  if (!Array.isArray(input.shape) || input.shape.length !== 4 || input.shape.some((dim, i) => dim !== dims[i])) {
-    throw badRequest(`input "${inputName}" must have shape [${dims.join(', ')}] (${manifest.input.layout}), not ${JSON.stringify(input.shape)}.`);
+  const shape = input.shape;
+  const batch = Array.isArray(shape) ? shape[0] : undefined;
+  if (!Array.isArray(shape) || shape.length !== 4 || !Number.isInteger(batch) || (batch as number) < 1 || (batch as number) > maxBatch || shape.slice(1).some((dim, i) => dim !== image[i])) {
+    throw badRequest(`input "${inputName}" must have shape ${shapeText} (${manifest.input.layout}), not ${JSON.stringify(shape)}.`);
   }
+  const dims = [batch as number, ...image] as [number, number, number, number];
+  const count = dims[0] * dims[1] * dims[2] * dims[3];
   const binarySize = isObject(input.parameters) ? (input.parameters as Json).binary_data_size : undefined;
   if (binarySize !== undefined) {
     if (binarySize !== binaryPart.length) throw badRequest(`binary_data_size is ${String(binarySize)} but ${binaryPart.length} bytes follow the JSON header.`);

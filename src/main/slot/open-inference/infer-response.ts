@@ -1,3 +1,4 @@
+import type { ModelDescription } from '../../../shared/model-description.js';
 import type { ModelManifest } from '../../../shared/model-manifest.js';
 import type { ModelOutput } from '../../inference/classify.js';
 import { topK } from '../../inference/scores.js';
@@ -12,16 +13,22 @@ export interface InferReply {
 
 /**
  * The protocol's `$inference_response` for one run: the raw output tensor, or with the
- * classification extension the top-k classes as "value:index:label" strings (value is the
- * model's own output, as Triton reports it).
+ * classification extension each image's top-k classes as "value:index:label" strings (value is
+ * the model's own output, as Triton reports it).
  */
-export function inferReply(request: InferRequest, output: ModelOutput, manifest: ModelManifest, outputName: string): InferReply {
-  const head = { model_name: manifest.name, model_version: manifest.version, ...(request.id !== null ? { id: request.id } : {}) };
+export function inferReply(request: InferRequest, output: ModelOutput, manifest: ModelManifest, description: ModelDescription): InferReply {
+  const head = { model_name: description.name, model_version: description.versions[0], ...(request.id !== null ? { id: request.id } : {}) };
+  const outputName = description.outputs[0].name;
   const { classification, binary } = request.output;
   let tensor: { datatype: string; shape: number[]; values: number[] | string[]; bytes: Buffer };
   if (classification !== null) {
-    const strings = topK(output.values, classification).map((index) => `${output.values[index]}:${index}:${manifest.labels[index]!.id}`);
-    tensor = { datatype: 'BYTES', shape: [1, classification], values: strings, bytes: binary ? bytesTensor(strings) : Buffer.alloc(0) };
+    const images = request.tensor.dims[0];
+    const classes = output.values.length / images;
+    const strings = Array.from({ length: images }, (_, image) => {
+      const row = output.values.subarray(image * classes, (image + 1) * classes);
+      return topK(row, classification).map((index) => `${row[index]}:${index}:${manifest.labels[index]!.id}`);
+    }).flat();
+    tensor = { datatype: 'BYTES', shape: [images, classification], values: strings, bytes: binary ? bytesTensor(strings) : Buffer.alloc(0) };
   } else {
     tensor = { datatype: 'FP32', shape: output.dims, values: Array.from(output.values), bytes: binary ? Buffer.from(output.values.buffer, output.values.byteOffset, output.values.byteLength) : Buffer.alloc(0) };
   }

@@ -3,7 +3,8 @@ import { SLOT_TITLES, type SlotId } from '../../../shared/slot-api.js';
 import { LiteCnnError } from '../../errors.js';
 import { errorReply } from '../../http/error-replies.js';
 import type { Classifier } from '../../inference/classify.js';
-import { inputDims } from '../../inference/preprocess.js';
+import { describeModel } from '../../model/model-description.js';
+import { PROTOCOL_MODEL_VERSION } from '../../../shared/model-description.js';
 import { PRODUCT_VERSION } from '../../product.js';
 import { tritonModelName } from '../../model/model-names.js';
 import type { AdmissionGate } from '../admission-gate.js';
@@ -52,14 +53,7 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
 
   const metadata = async (request: FastifyRequest<{ Params: ModelParams }>): Promise<unknown> => {
     const session = servedModel(model, slot, request.params);
-    const { manifest, tensorNames } = session;
-    return {
-      name: manifest.name,
-      versions: [manifest.version],
-      platform: 'onnxruntime_onnx',
-      inputs: [{ name: tensorNames.input, datatype: 'FP32', shape: inputDims(manifest.input) }],
-      outputs: [{ name: tensorNames.output, datatype: 'FP32', shape: [1, manifest.labels.length] }],
-    };
+    return describeModel(session.manifest, session.signature);
   };
   app.get('/v2/models/:name', metadata);
   app.get('/v2/models/:name/versions/:version', metadata);
@@ -78,9 +72,10 @@ export async function openInferenceRoutes(app: FastifyInstance, options: OpenInf
       servedModel(model, slot, request.params);
       answer = await model.withSession(async (session) => {
         checkModel(session, slot, request.params);
-        const parsed = parseInferRequest(body, request.headers[INFERENCE_HEADER_LENGTH] as string | undefined, session.manifest, session.tensorNames);
+        const description = describeModel(session.manifest, session.signature);
+        const parsed = parseInferRequest(body, request.headers[INFERENCE_HEADER_LENGTH] as string | undefined, session.manifest, description);
         const output = await gate.run(() => session.outputFor(parsed.tensor));
-        return inferReply(parsed, output, session.manifest, session.tensorNames.output);
+        return inferReply(parsed, output, session.manifest, description);
       });
     } finally {
       uploads.give(body);
@@ -106,7 +101,7 @@ function checkModel(session: Classifier, slot: SlotId, { name, version }: ModelP
   if (name !== manifest.name && name !== tritonModelName(manifest.name) && name !== slot) {
     throw new LiteCnnError('NOT_FOUND', `No model "${name}" here: the ${SLOT_TITLES[slot]} slot serves "${manifest.name}" (or call it "${slot}").`, { httpStatus: 404 });
   }
-  if (version !== undefined && version !== manifest.version) {
-    throw new LiteCnnError('NOT_FOUND', `Model "${manifest.name}" version "${version}" is not loaded; the ${SLOT_TITLES[slot]} slot serves version "${manifest.version}".`, { httpStatus: 404 });
+  if (version !== undefined && version !== PROTOCOL_MODEL_VERSION && version !== manifest.version) {
+    throw new LiteCnnError('NOT_FOUND', `Model "${manifest.name}" version "${version}" is not loaded; the ${SLOT_TITLES[slot]} slot serves version "${PROTOCOL_MODEL_VERSION}" (${manifest.version}).`, { httpStatus: 404 });
   }
 }
