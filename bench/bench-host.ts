@@ -1,19 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Host } from '../src/main/host/host.js';
 import { slotBundleFile } from '../src/main/host/data-dir.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/main/settings/settings-schema.js';
-import { forkSlotLauncher, type SlotProcessLauncher } from '../src/main/slot/slot-launcher.js';
-import { REPO_ROOT } from '../test/helpers/paths.js';
+import { forkSlotLauncher } from '../src/main/slot/slot-launcher.js';
 import { SLOT_IDS, type SlotId } from '../src/shared/slot-api.js';
 import type { BenchModel } from './models.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 
-/** The slot process as `litecnn serve` starts it: the bundle the build writes (scripts/build.mjs). */
-const BUNDLED_SLOT_PROCESS = join(REPO_ROOT, 'dist', 'app', 'slot-process.js');
-const bundledSlotLauncher: SlotProcessLauncher = { launch: (slot) => forkSlotLauncher.launch(slot, BUNDLED_SLOT_PROCESS) };
-
-/** A real host, in this process, whose two slot processes (the bundled ones users run) both serve the model under test. */
+/** A real host, in this process, whose two slot processes both serve the model under test. */
 export interface BenchHost {
   host: Host;
   /** The AS-IS slot, which takes the load. */
@@ -45,7 +40,7 @@ export async function startBenchHost(models: Partial<Record<SlotId, BenchModel>>
     dataDir,
     // No auto-deploy: a background model swap must not land in the middle of a measurement.
     settings: { ...DEFAULT_SETTINGS, ...settings, asisPort: 0, tobePort: 0, controlPort: 0, autoDeploy: false },
-    launcher: bundledSlotLauncher,
+    launcher: forkSlotLauncher,
   });
   const stop = async (): Promise<void> => {
     await host.stop();

@@ -84,10 +84,10 @@ test('with models of different input sizes, compare shows what each slot\'s /pre
   for (const name of names) {
     const image = await readFile(fixtureImage(name));
     const result = await sized.host.compare(image);
+    assert.notEqual(result.prepareMs, null, `${name}: the host prepared the tensors`);
     for (const slot of ['asis', 'tobe'] as const) {
       const own = (await (await postMultipart(urls[slot], image)).json()) as PredictResponse;
       assertWithinRounding(result[slot], own, `${name} on ${slot}`);
-      assert.ok((result[slot] as PredictResponse).timing_ms.preprocess < 0.1, `${name} on ${slot}: the host prepared the tensor`);
     }
   }
 });
