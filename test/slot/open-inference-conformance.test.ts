@@ -3,7 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { SlotInfo } from '../../src/shared/slot-api.js';
+import pino from 'pino';
 import { prepareImage } from '../../src/main/inference/preprocess.js';
+import { ServedModel } from '../../src/main/slot/served-model.js';
+import { SlotMetrics } from '../../src/main/slot/slot-metrics.js';
+import { buildSlotServer } from '../../src/main/slot/slot-server.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { startTestHost } from '../helpers/running-host.js';
 
@@ -116,4 +120,26 @@ test('a model\'s readiness and an answer name the model, whatever alias the clie
   assert.equal(ready.name, model.name);
   const answer = (await (await fetch(`${base}/v2/models/asis/infer`, json({ id: 'a', inputs: [input()] }))).json()) as { model_name: string; id: string };
   assert.deepEqual([answer.model_name, answer.id], [model.name, 'a']);
+});
+
+test('with a token required, every /v2 refusal is the protocol\'s error too, known route or not; the probes stay open', async () => {
+  const app = await buildSlotServer({
+    slot: 'asis', model: new ServedModel(), metrics: new SlotMetrics('asis', { mirrorsToShadow: true }), logger: pino({ level: 'silent' }),
+    maxUploadBytes: 1024 * 1024, maxInputPixels: 1e6, port: () => 0, startedAt: new Date(),
+    tls: null, tokenSha256s: ['0'.repeat(64)], rateLimit: { perSecond: 0, burst: 1 }, maxConcurrentInferences: 1, maxQueuedRequests: 1, headersTimeoutMs: 5_000, requestTimeoutMs: 5_000,
+  });
+  const guarded = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    for (const [method, path] of [['GET', '/v2'], ['GET', '/v2/models/any'], ['POST', '/v2/models/any/infer'], ['GET', '/v2/no/such/route']] as const) {
+      const response = await fetch(`${guarded}${path}`, { method });
+      const body = (await response.json()) as unknown;
+      assert.equal(response.status, 401, `${method} ${path}`);
+      assert.ok(validators.error_response(body), `${method} ${path}: ${JSON.stringify(body)}`);
+    }
+    const live = await fetch(`${guarded}/v2/health/live`);
+    assert.equal(live.status, 200);
+    assert.ok(validators.server_live(await live.json()));
+  } finally {
+    await app.close();
+  }
 });

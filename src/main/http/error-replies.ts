@@ -45,17 +45,21 @@ export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown,
   });
   /** The methods some route answers on `path`, when only the method was wrong. */
   const methodsOn = (path: string): Set<string> => new Set(routes.filter((route) => route.pattern.test(path)).flatMap((route) => route.methods));
-  app.setErrorHandler((error, _request, reply) => {
+  const underProtocol = (url: string): boolean => {
+    const path = url.split('?')[0] ?? '';
+    return protocolPrefix !== undefined && (path === protocolPrefix || path.startsWith(`${protocolPrefix}/`));
+  };
+  app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error);
     if (status >= 500) log.error({ err: error }, 'request failed');
     // The rest of an oversized body was never read, so this connection cannot carry another request.
     if (status === 413) void reply.header('connection', 'close');
     if (error instanceof LiteCnnError && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-    void reply.status(status).send(body);
+    void reply.status(status).send(underProtocol(request.url) ? { error: body.error.message } : body);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const plain = protocolPrefix !== undefined && (path === protocolPrefix || path.startsWith(`${protocolPrefix}/`));
+    const plain = underProtocol(request.url);
     const send = (status: number, code: ErrorCode, message: string): void => void reply.status(status).send(plain ? { error: message } : { error: { code, message } });
     const allowed = methodsOn(path);
     if (allowed.size > 0) {
