@@ -40,8 +40,6 @@ import { environmentPassphrase, type KeyPassphraseSource } from '../gpu/key-pass
 import { ReleaseManager } from '../release/release-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
-/** Settings a running slot or the control API read only when they start. */
-
 /** What a host is started with. */
 export interface HostOptions {
   dataDir: string;

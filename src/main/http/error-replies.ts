@@ -31,8 +31,8 @@ function clientMessage(status: number, error: FastifyError): string {
 /**
  * Gives a Fastify server the LiteCNN error format for every failure, including unknown routes
  * (404) and known routes called with the wrong method (405, with an Allow header). Under
- * `protocolPrefix` (the Open Inference Protocol's `/v2`) those two answer as that protocol
- * specifies errors: `{ "error": "message" }`.
+ * `protocolPrefix` (the Open Inference Protocol's `/v2`) every error, those two included, answers
+ * as that protocol specifies: `{ "error": "message" }`.
  */
 export function useErrorReplies(app: FastifyInstance, log: { error(obj: unknown, msg: string): void }, protocolPrefix?: string): void {
   const routes: { pattern: RegExp; methods: string[] }[] = [];

@@ -18,17 +18,11 @@ export interface ModelOutput {
 }
 
 /** The ONNX tensor names a loaded model reads and writes. */
-export interface TensorNames {
-  input: string;
-  output: string;
-}
-
 /** A loaded model that can classify images: in this thread (ModelSession) or in a worker (WorkerModel). */
 export interface Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
-  readonly tensorNames: TensorNames;
-  /** The input and output as the ONNX model declares them. */
+  /** The input and output the model is fed and read by, as the ONNX model declares them. */
   readonly signature: OnnxSignature;
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification>;
   /** Probabilities (softmaxed when the model gives logits) for a prepared tensor. */

@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
-import type { TensorNames } from './classify.js';
 import type { LoadRequest, MainToWorkerMessage, WorkerError, WorkerToMainMessage } from './worker-messages.js';
 
 const WORKER_ENTRY = new URL('./inference-worker.js', import.meta.url);
@@ -35,13 +34,13 @@ export class InferenceThread {
   }
 
   /** Loads a model into this (empty) thread and warms it up. */
-  load(request: LoadRequest): Promise<{ manifest: ModelManifest; loadedAt: Date; tensorNames: TensorNames; signature: OnnxSignature }> {
+  load(request: LoadRequest): Promise<{ manifest: ModelManifest; loadedAt: Date; signature: OnnxSignature }> {
     const transfer = 'bytes' in request.source ? [request.source.bytes.buffer as ArrayBuffer] : [];
     return this.#reply(
       { type: 'load', ...request },
       transfer,
       (message) => {
-        if (message.type === 'ready') return { manifest: message.manifest, loadedAt: new Date(message.loadedAt), tensorNames: message.tensorNames, signature: message.signature };
+        if (message.type === 'ready') return { manifest: message.manifest, loadedAt: new Date(message.loadedAt), signature: message.signature };
         if (message.type === 'failed') throw toLiteCnnError(message.error, request.subject);
         return undefined;
       },

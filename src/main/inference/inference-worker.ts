@@ -50,7 +50,7 @@ async function load({ source, subject, graphCacheDataDir, onnxThreads }: LoadReq
       ...(graphCacheDataDir ? { graphCache: new OptimizedGraphCache(graphCacheDataDir) } : {}),
       ...(onnxThreads ? { onnxThreads } : {}),
     });
-    send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString(), tensorNames: session.tensorNames, signature: session.signature });
+    send({ type: 'ready', manifest: session.manifest, loadedAt: session.loadedAt.toISOString(), signature: session.signature });
   } catch (error) {
     send({ type: 'failed', error: asErrorValue(error) });
   }

@@ -1,9 +1,9 @@
 import ort from 'onnxruntime-node';
-import type { OnnxSignature } from '../model/model-description.js';
+import type { OnnxSignature, TensorSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { ModelBundle } from '../model/bundle-format.js';
-import { classifyImage, type Classification, type Classifier, type ModelOutput, type TensorNames } from './classify.js';
+import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { inputDims, type PreparedImage } from './preprocess.js';
 import { softmax } from './scores.js';
 import { DEFAULT_ONNX_THREADS } from './onnx-threads.js';
@@ -22,20 +22,13 @@ export class ModelSession implements Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
   readonly #session: ort.InferenceSession;
-  readonly #inputName: string;
-  readonly #outputName: string;
-  /** The input and output as the ONNX model declares them (describeModel reads the batch dimension from it). */
+  /** The input and output the session is fed and read by, as the ONNX model declares them (describeModel reads the batch dimension from it). */
   readonly signature: OnnxSignature;
 
-  private constructor(manifest: ModelManifest, session: ort.InferenceSession, inputName: string, outputName: string) {
+  private constructor(manifest: ModelManifest, session: ort.InferenceSession, signature: OnnxSignature) {
     this.manifest = manifest;
     this.#session = session;
-    this.#inputName = inputName;
-    this.#outputName = outputName;
-    this.signature = {
-      input: { name: inputName, shape: [...(fixedDims(session, inputName, 'input') ?? [])] },
-      output: { name: outputName, shape: [...(fixedDims(session, outputName, 'output') ?? [])] },
-    };
+    this.signature = signature;
     this.loadedAt = new Date();
   }
 
@@ -56,11 +49,13 @@ export class ModelSession implements Classifier {
       throw new LiteCnnError('MODEL_LOAD_FAILED', `${subject}: onnxruntime cannot load the model (${describeError(error)}). Export the ONNX model again.`, { subject, httpStatus: 422, cause: error });
     }
     try {
-      const inputName = pickName(session.inputNames, manifest.input.name, 'input', subject);
-      const outputName = pickName(session.outputNames, manifest.output.name, 'output', subject);
-      checkInputShape(session, inputName, manifest, subject);
-      checkOutputShape(session, outputName, manifest, subject);
-      const loaded = new ModelSession(manifest, session, inputName, outputName);
+      const signature = {
+        input: declared(session, pickName(session.inputNames, manifest.input.name, 'input', subject), 'input'),
+        output: declared(session, pickName(session.outputNames, manifest.output.name, 'output', subject), 'output'),
+      };
+      checkInputShape(signature.input, manifest, subject);
+      checkOutputShape(signature.output, manifest, subject);
+      const loaded = new ModelSession(manifest, session, signature);
       await loaded.#warmUp(subject);
       return loaded;
     } catch (error) {
@@ -74,11 +69,6 @@ export class ModelSession implements Classifier {
     return classifyImage(this, image, top, maxInputPixels);
   }
 
-  /** The ONNX input and output names the session uses. */
-  get tensorNames(): TensorNames {
-    return { input: this.#inputName, output: this.#outputName };
-  }
-
   /** Runs the model on a prepared tensor; the answer is probabilities, softmaxed when the model gives logits. */
   async scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array> {
     const { values } = await this.outputFor(prepared);
@@ -87,9 +77,10 @@ export class ModelSession implements Classifier {
 
   /** The model's output tensor for a prepared input, as the model gives it (logits stay logits). */
   async outputFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<ModelOutput> {
-    const feeds = { [this.#inputName]: new ort.Tensor('float32', prepared.data, prepared.dims) };
-    const results = await this.#session.run(feeds, [this.#outputName]);
-    const output = results[this.#outputName]!;
+    const { input, output: wanted } = this.signature;
+    const feeds = { [input.name]: new ort.Tensor('float32', prepared.data, prepared.dims) };
+    const results = await this.#session.run(feeds, [wanted.name]);
+    const output = results[wanted.name]!;
     // A copy: onnxruntime may own the tensor's memory, which then cannot be moved to another thread.
     return { values: (output.data as Float32Array).slice(), dims: output.dims.map(Number) };
   }
@@ -128,14 +119,14 @@ function pickName(names: readonly string[], wanted: string | undefined, what: st
   return wanted;
 }
 
-function fixedDims(session: ort.InferenceSession, name: string, kind: 'input' | 'output'): readonly (number | string)[] | undefined {
+/** A tensor's name and declared shape (empty when the model declares none). */
+function declared(session: ort.InferenceSession, name: string, kind: 'input' | 'output'): TensorSignature {
   const metadata = (kind === 'input' ? session.inputMetadata : session.outputMetadata).find((m) => m.name === name);
-  return metadata?.isTensor ? metadata.shape : undefined;
+  return { name, shape: metadata?.isTensor ? [...metadata.shape] : [] };
 }
 
-function checkInputShape(session: ort.InferenceSession, name: string, manifest: ModelManifest, subject: string): void {
-  const shape = fixedDims(session, name, 'input');
-  if (!shape) return;
+function checkInputShape({ name, shape }: TensorSignature, manifest: ModelManifest, subject: string): void {
+  if (shape.length === 0) return;
   const { width, height, layout } = manifest.input;
   const expected = layout === 'NCHW' ? [3, height, width] : [height, width, 3];
   const actual = shape.slice(1);
@@ -145,9 +136,8 @@ function checkInputShape(session: ort.InferenceSession, name: string, manifest: 
   }
 }
 
-function checkOutputShape(session: ort.InferenceSession, name: string, manifest: ModelManifest, subject: string): void {
-  const shape = fixedDims(session, name, 'output');
-  const classes = shape?.at(-1);
+function checkOutputShape({ shape }: TensorSignature, manifest: ModelManifest, subject: string): void {
+  const classes = shape.at(-1);
   if (typeof classes === 'number' && classes !== manifest.labels.length) {
     throw new LiteCnnError('MODEL_OUTPUT_MISMATCH', `${subject}: the model outputs ${classes} classes but there are ${manifest.labels.length} labels. Use the labels the model was trained with.`, { subject, httpStatus: 422 });
   }

@@ -1,7 +1,6 @@
 import type { ErrorCode } from '../../shared/errors.js';
 import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
-import type { TensorNames } from './classify.js';
 
 /** Where the worker gets its bundle: a file it reads itself, or bytes handed over. */
 export type BundleSource = { file: string } | { bytes: Uint8Array };
@@ -28,7 +27,7 @@ export type MainToWorkerMessage =
   | { type: 'exit' };
 
 export type WorkerToMainMessage =
-  | { type: 'ready'; manifest: ModelManifest; loadedAt: string; tensorNames: TensorNames; signature: OnnxSignature }
+  | { type: 'ready'; manifest: ModelManifest; loadedAt: string; signature: OnnxSignature }
   | { type: 'failed'; error: WorkerError }
   | { type: 'scores'; id: number; scores: Float64Array }
   | { type: 'output'; id: number; values: Float32Array; dims: number[] }

@@ -1,7 +1,7 @@
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import type { OnnxSignature } from '../model/model-description.js';
 import { LiteCnnError } from '../errors.js';
-import { classifyImage, type Classification, type Classifier, type ModelOutput, type TensorNames } from './classify.js';
+import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { InferenceThread, toLiteCnnError } from './inference-thread.js';
 import type { PreparedImage } from './preprocess.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
@@ -14,17 +14,15 @@ export class WorkerModel implements Classifier {
   readonly manifest: ModelManifest;
   readonly loadedAt: Date;
   readonly #thread: InferenceThread;
-  readonly tensorNames: TensorNames;
   readonly signature: OnnxSignature;
   readonly #pending = new Map<number, { resolve: (answer: Float64Array | ModelOutput) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   #released = false;
 
-  private constructor(thread: InferenceThread, loaded: { manifest: ModelManifest; loadedAt: Date; tensorNames: TensorNames; signature: OnnxSignature }) {
+  private constructor(thread: InferenceThread, loaded: { manifest: ModelManifest; loadedAt: Date; signature: OnnxSignature }) {
     this.#thread = thread;
     this.manifest = loaded.manifest;
     this.loadedAt = loaded.loadedAt;
-    this.tensorNames = loaded.tensorNames;
     this.signature = loaded.signature;
     thread.worker.on('message', this.#onMessage);
     thread.worker.on('error', this.#onError);

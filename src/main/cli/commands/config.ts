@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LiteCnnError } from '../../errors.js';
-import { SETTING_KEYS, type SettingKey, type Settings } from '../../settings/settings-schema.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey, type Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
 import { SETTING_TAKES_EFFECT } from '../../../shared/settings.js';
 import { dataDirOf, printJson, type GlobalOptions } from '../cli-context.js';
@@ -39,15 +39,16 @@ export function registerConfig(program: Command, globals: () => GlobalOptions): 
     .description('change one setting (numbers and strings; validated)')
     .action(async (key: string, value: string) => {
       const dataDir = dataDirOf(globals());
-      const settings = openSettings(dataDir);
       const name = settingKey(key);
-      const parsed = parseValue(name, settings.get(name), value);
+      const parsed = parseValue(name, value, () => openSettings(dataDir).get(name));
+      // A running host validates the change and saves it itself.
       const host = await runningHost(dataDir);
       if (host) {
         const update = await host.updateSettings({ [name]: parsed });
         process.stdout.write(`${name} = ${JSON.stringify(update.settings[name])} (${whenApplied(name, update.restartNeeded.includes(name))})\n`);
         return;
       }
+      const settings = openSettings(dataDir);
       settings.set(name, parsed);
       process.stdout.write(`${name} = ${JSON.stringify(settings.get(name))} (no host is running: the next \`litecnn serve\` uses it)\n`);
     });
@@ -64,17 +65,21 @@ async function open(options: GlobalOptions) {
   return openSettings(dataDirOf(options));
 }
 
-/** The command line's text as the setting's type: a number, true/false, or the text itself. */
-function parseValue<K extends SettingKey>(name: K, current: Settings[K], value: string): Settings[K] {
-  if (typeof current === 'number') {
+/**
+ * The command line's text as the setting's type (its default's): a number, true/false, or the
+ * text itself. `current` is read only to say what the setting is now when the text does not fit.
+ */
+function parseValue<K extends SettingKey>(name: K, value: string, current: () => Settings[K]): Settings[K] {
+  const byDefault = DEFAULT_SETTINGS[name];
+  if (typeof byDefault === 'number') {
     const number = Number(value);
-    if (value.trim() === '' || !Number.isFinite(number)) throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes a number (now ${current}).`, { subject: name });
+    if (value.trim() === '' || !Number.isFinite(number)) throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes a number (now ${current()}).`, { subject: name });
     return number as Settings[K];
   }
-  if (typeof current === 'boolean') {
+  if (typeof byDefault === 'boolean') {
     if (/^(true|on|yes|1)$/i.test(value)) return true as Settings[K];
     if (/^(false|off|no|0)$/i.test(value)) return false as Settings[K];
-    throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes true or false (now ${current}).`, { subject: name });
+    throw new LiteCnnError('SETTINGS_INVALID', `Cannot set ${name} to "${value}": it takes true or false (now ${current()}).`, { subject: name });
   }
   return value as Settings[K];
 }

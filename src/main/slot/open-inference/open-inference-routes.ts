@@ -37,13 +37,15 @@ const UNSUPPORTED_INFER_BODY = 'Unsupported content type: send the infer request
  * health, model metadata and readiness, and `infer` with JSON tensors or the binary tensor data
  * extension. The model is reached by its manifest name, the name `litecnn export` gives it, or the
  * slot's id (`asis`, `tobe`).
- * Errors are `{ "error": "message" }`, as the protocol specifies.
+ * Errors are `{ "error": "message" }`, as the protocol specifies: the slot's own error replies
+ * answer so under OPEN_INFERENCE_PREFIX (useErrorReplies); only a 415's advice is this protocol's.
  */
 export async function openInferenceRoutes(app: FastifyInstance, options: OpenInferenceOptions): Promise<void> {
   const { slot, model, gate, uploads } = options;
-  app.setErrorHandler((error, _request, reply) => {
-    const { status, body } = errorReply(error);
-    void reply.status(status).send({ error: status === 415 ? UNSUPPORTED_INFER_BODY : body.error.message });
+  // Thrown on to the slot's error handler, which answers it (and sets its headers) like any other.
+  app.setErrorHandler((error) => {
+    if (errorReply(error).status === 415) throw new LiteCnnError('UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_INFER_BODY, { httpStatus: 415 });
+    throw error;
   });
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.maxUploadBytes }, (_request, body, done) => done(null, body));
 
