@@ -11,9 +11,9 @@ export function runCli(dataDir: string, args: string[]): Promise<{ code: number;
   });
 }
 
-/** Starts `litecnn serve` on ephemeral ports and waits for its banner; killed after the test file if still running. */
+/** Starts `litecnn serve` through the bin's #! line (with its node flags, as users start it) on ephemeral ports and waits for its banner; killed after the test file if still running. */
 export async function startServe(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [LITECNN_CLI, '--data-dir', dataDir, 'serve', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(LITECNN_CLI, ['--data-dir', dataDir, 'serve', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
+import { forkSlotLauncher, HOST_ONLY_EXEC_ARGV, SLOT_PROCESS_EXEC_ARGV, slotExecArgv } from '../../src/main/slot/slot-launcher.js';
 import { processState } from '../helpers/process-threads.js';
 import { eventually } from '../helpers/running-host.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -49,4 +49,9 @@ test('resume lets a slot process held still (SIGSTOP) go on, and is harmless onc
   }
   await exited;
   assert.doesNotThrow(() => slot.resume());
+});
+
+test('a slot takes the host\'s node flags but the host-only ones, then its own', () => {
+  assert.deepEqual(slotExecArgv(['--import', 'x.js', ...HOST_ONLY_EXEC_ARGV, '--max-semi-space-size=1']), ['--import', 'x.js', '--max-semi-space-size=1', ...SLOT_PROCESS_EXEC_ARGV]);
+  assert.deepEqual(slotExecArgv([]), [...SLOT_PROCESS_EXEC_ARGV]);
 });

@@ -41,12 +41,24 @@ export const SLOT_PROCESS_ENTRY = join(PACKAGE_ROOT, 'dist', 'app', 'slot-proces
  * onnxruntime's threads do not each keep one (other C libraries ignore the variable).
  */
 export const SLOT_PROCESS_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1'];
+/**
+ * The headless host runs without V8's optimising compiler (the bin's #! line): its JavaScript waits
+ * on I/O far more than it computes, and an idle host keeps about 6 MB less (docs/footprint.md).
+ * A slot's request path wants it, so a slot does not inherit it.
+ */
+export const HOST_ONLY_EXEC_ARGV: readonly string[] = ['--no-opt'];
+
+/** A forked slot's node flags: the host's own (a test's loader, say), less the host-only ones, then the slot's. */
+export function slotExecArgv(hostExecArgv: readonly string[]): string[] {
+  return [...hostExecArgv.filter((flag) => !HOST_ONLY_EXEC_ARGV.includes(flag)), ...SLOT_PROCESS_EXEC_ARGV];
+}
+
 export const SLOT_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 /** Launches slot processes with `child_process.fork`. */
 export const forkSlotLauncher: SlotProcessLauncher = {
   launch(slot, entryFile) {
-    const child = fork(entryFile, [`--slot=${slot}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...SLOT_PROCESS_EXEC_ARGV], env: { ...process.env, ...SLOT_PROCESS_ENV } });
+    const child = fork(entryFile, [`--slot=${slot}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: slotExecArgv(process.execArgv), env: { ...process.env, ...SLOT_PROCESS_ENV } });
     return {
       get pid() {
         return child.pid;
