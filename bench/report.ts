@@ -192,8 +192,8 @@ function httpSection({ cases }: BenchResults): string {
 function footprintSection({ footprint, plan }: BenchResults): string {
   const slotRows = footprint.slots.map((s) => [SLOT_TITLES[s.slot], mebibytes(s.idle), mebibytes(s.floorIdle), mebibytes(s.afterLoad), mebibytes(s.floorAfterLoad), mebibytes(s.afterMoreLoad), mebibytes(s.floorAfterMoreLoad)]);
   const { serve, npmServe, floorPairMs } = footprint.startup;
-  const startupRows = serve.map((run, i) => [String(i + 1), ms(run.controlReadyMs), ms(run.slotsReadyMs), ms(npmServe[i]!.slotsReadyMs), ms(floorPairMs[i]!), mebibytes(run.hostIdleRss)]);
-  startupRows.push(['median', ms(medianOf(serve, (r) => r.controlReadyMs)), ms(medianOf(serve, (r) => r.slotsReadyMs)), ms(medianOf(npmServe, (r) => r.slotsReadyMs)), ms(median(floorPairMs)), mebibytes(medianOf(serve, (r) => r.hostIdleRss))]);
+  const startupRows = serve.map((run, i) => [String(i + 1), ms(run.controlReadyMs), ms(run.slotsReadyMs), ms(npmServe[i]!.slotsReadyMs), ms(floorPairMs[i]!), mebibytes(run.hostIdleRss), mebibytes(run.hostSettledRss)]);
+  startupRows.push(['median', ms(medianOf(serve, (r) => r.controlReadyMs)), ms(medianOf(serve, (r) => r.slotsReadyMs)), ms(medianOf(npmServe, (r) => r.slotsReadyMs)), ms(median(floorPairMs)), mebibytes(medianOf(serve, (r) => r.hostIdleRss)), mebibytes(medianOf(serve, (r) => r.hostSettledRss))]);
   return [
     '## Footprint: memory and start-up against their floors',
     '',
@@ -201,9 +201,9 @@ function footprintSection({ footprint, plan }: BenchResults): string {
     '',
     markdownTable(['Slot', 'idle', 'floor idle', `after ${plan.footprintLoadRequests}`, 'floor after', `after ${plan.footprintLoadRequests * 2}`, 'floor after'], slotRows, [1, 2, 3, 4, 5, 6]),
     '',
-    `Start-up, ${plan.startupRuns} runs of each, interleaved: \`litecnn serve\` (fresh temp data dir, ports 0) from spawn to the control API listening and to both slots ready (the banner, confirmed with \`litecnn status --json\`); a second \`npm run serve\` with nothing changed (its build check included); the floor: two floor processes spawned at once, until both have their session warmed up. The host's own RSS 2 s after the banner, serving no model itself.`,
+    `Start-up, ${plan.startupRuns} runs of each, interleaved: \`litecnn serve\` (fresh temp data dir, ports 0) from spawn to the control API listening and to both slots ready (the banner, confirmed with \`litecnn status --json\`); a second \`npm run serve\` with nothing changed (its build check included); the floor: two floor processes spawned at once, until both have their session warmed up. The host's own RSS (it serves no model itself) 2 s after the banner, and 15 s after it, once V8's memory reducer has run the collections it runs some 8 s after allocation slows down: the level an idle host keeps.`,
     '',
-    markdownTable(['Run', 'control API ms', 'litecnn serve: both slots ready ms', 'npm run serve ms', 'floor: two processes ready ms', 'host idle RSS'], startupRows, [1, 2, 3, 4, 5]),
+    markdownTable(['Run', 'control API ms', 'litecnn serve: both slots ready ms', 'npm run serve ms', 'floor: two processes ready ms', 'host RSS at 2 s', 'host RSS at 15 s'], startupRows, [1, 2, 3, 4, 5, 6]),
     '',
   ].join('\n');
 }

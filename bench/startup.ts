@@ -15,6 +15,8 @@ export interface StartupRun {
   slotsReadyMs: number;
   /** The host process's RSS 2 s after the banner, when the bench started it directly (null through npm). */
   hostIdleRss: number | null;
+  /** The same 15 s after the banner: an idle host's level once V8's memory reducer has collected (it runs some 8 s after allocation slows). */
+  hostSettledRss: number | null;
 }
 
 /** How the host is started: `litecnn serve` (the bin itself, through its #! line, as `npx litecnn serve` runs it), or `npm run serve` (which first checks the build). */
@@ -24,6 +26,7 @@ export type ServeCommand = 'litecnn serve' | 'npm run serve';
 const BANNER_END = 'Ctrl-C stops both servers.';
 const START_TIMEOUT_MS = 60_000;
 const HOST_SETTLE_MS = 2_000;
+const HOST_SETTLED_MS = 15_000;
 const EPHEMERAL_PORTS = ['--asis-port', '0', '--tobe-port', '0', '--control-port', '0'];
 const run = promisify(execFile);
 
@@ -41,11 +44,14 @@ export async function startServeOnce(command: ServeCommand): Promise<StartupRun>
     const controlReadyMs = await controlReady;
     await checkBothSlotsReady(dataDir);
     let hostIdleRss: number | null = null;
+    let hostSettledRss: number | null = null;
     if (command === 'litecnn serve') {
       await new Promise((resolve) => setTimeout(resolve, HOST_SETTLE_MS));
       hostIdleRss = await processRss(child.pid!);
+      await new Promise((resolve) => setTimeout(resolve, HOST_SETTLED_MS - HOST_SETTLE_MS));
+      hostSettledRss = await processRss(child.pid!);
     }
-    return { controlReadyMs, slotsReadyMs, hostIdleRss };
+    return { controlReadyMs, slotsReadyMs, hostIdleRss, hostSettledRss };
   } finally {
     await stopProcessGroup(child);
     await removeDir(dataDir);

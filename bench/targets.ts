@@ -108,12 +108,13 @@ export function checkFootprintTargets({ slots, startup }: FootprintResult): Targ
     check(`${SLOT_TITLES[s.slot]} slot`, 'slot RSS after the load - floor after it (MiB)', `${mib(s.afterLoad).toFixed(0)} - ${mib(s.floorAfterLoad).toFixed(0)} MiB`, mib(s.afterLoad - s.floorAfterLoad), `<= ${FOOTPRINT_AFTER_LOAD_MIB}`, mib(s.afterLoad - s.floorAfterLoad) <= FOOTPRINT_AFTER_LOAD_MIB),
     check(`${SLOT_TITLES[s.slot]} slot`, 'slot RSS growth over a second load round (MiB)', `${mib(s.afterMoreLoad).toFixed(0)} - ${mib(s.afterLoad).toFixed(0)} MiB`, mib(s.afterMoreLoad - s.afterLoad), `<= ${FOOTPRINT_GROWTH_MIB}`, mib(s.afterMoreLoad - s.afterLoad) <= FOOTPRINT_GROWTH_MIB),
   ]);
-  const hostIdle = mib(medianOf(startup.serve, (run) => run.hostIdleRss));
+  const hostStarted = mib(medianOf(startup.serve, (run) => run.hostIdleRss));
+  const hostIdle = mib(medianOf(startup.serve, (run) => run.hostSettledRss));
   const serveMs = medianOf(startup.serve, (run) => run.slotsReadyMs);
   const npmMs = medianOf(startup.npmServe, (run) => run.slotsReadyMs);
   const floorMs = median(startup.floorPairMs);
   checks.push(
-    check('host', 'headless host idle RSS (MiB)', `${hostIdle.toFixed(0)} MiB`, hostIdle, `<= ${HOST_IDLE_MIB}`, hostIdle <= HOST_IDLE_MIB),
+    check('host', 'headless host idle RSS, 15 s after start-up (MiB)', `${hostIdle.toFixed(0)} MiB (${hostStarted.toFixed(0)} at 2 s)`, hostIdle, `<= ${HOST_IDLE_MIB}`, hostIdle <= HOST_IDLE_MIB),
     check('host', 'litecnn serve to both slots ready / two floor processes ready', `${serveMs.toFixed(0)} / ${floorMs.toFixed(0)} ms`, serveMs / floorMs, `<= ${MAX_STARTUP_RATIO.toFixed(2)}x`, serveMs / floorMs <= MAX_STARTUP_RATIO),
     check('host', 'second npm run serve / litecnn serve', `${npmMs.toFixed(0)} / ${serveMs.toFixed(0)} ms`, npmMs / serveMs, `<= ${MAX_NPM_SERVE_RATIO.toFixed(2)}x`, npmMs / serveMs <= MAX_NPM_SERVE_RATIO),
   );
