@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import type { ModelInputSpec } from '../../src/shared/model-manifest.js';
 import { REQUEST_SOURCE_HEADER, type PredictResponse, type SlotInfo } from '../../src/shared/slot-api.js';
-import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
+import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror, type MirrorTicket } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { processState, statFieldsFromState } from '../helpers/process-threads.js';
@@ -263,6 +263,47 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   assert.deepEqual({ mirrored: afresh.mirrored, agreed: afresh.agreed, dropped: afresh.dropped }, { mirrored: 1, agreed: 1, dropped: 0 }, 'a new TO-BE model starts the counts afresh');
   mirror.configure({ percent: 0, keepImages: false, target, targetPid: null });
   assert.equal(mirror.sample(), false);
+});
+
+test('a sampled request is copied into buffers reused once its mirror has been answered or dropped (no fresh external memory for V8 to collect)', async () => {
+  const answer: PredictResponse = { predictions: [{ label: 'a', breed_en: 'A', breed_ko: 'A', score: 1 }], model: { slot: 'tobe', name: 'm', version: '1', sha256: 'x' }, timing_ms: { preprocess: 0, inference: 0, total: 0 } };
+  const server = createServer(async (request: IncomingMessage, response) => {
+    for await (const _ of request);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => server.close());
+  const spec: ModelInputSpec = { width: 2, height: 2, layout: 'NCHW', colorOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: { mode: 'fill' } };
+  const mirror = new ShadowMirror(await tempDir());
+  mirror.configure({ percent: 100, keepImages: false, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: spec }, targetPid: null });
+  const image = Uint8Array.from({ length: 100 }, (_, i) => i);
+  const tensor = { data: Float32Array.from({ length: 12 }, (_, i) => i / 2), specKey: inputSpecKey(spec) };
+
+  const first = mirror.ticket(image, tensor);
+  assert.deepEqual([...first.image], [...image]);
+  assert.deepEqual([...first.tensor!.data], [...tensor.data]);
+  assert.notEqual(first.image.buffer, image.buffer, 'a copy: the upload buffer and the tensor are reused or moved once AS-IS has answered');
+  assert.notEqual(first.tensor!.data.buffer, tensor.data.buffer);
+  mirror.mirror(first, answer);
+  await eventually(() => assert.equal(mirror.stats().agreed, 1));
+  // The same two pieces of memory (by identity), whichever now holds the image and which the tensor.
+  const sameMemory = (a: MirrorTicket, b: MirrorTicket): boolean => {
+    const memory = new Set([b.image.buffer, b.tensor!.data.buffer]);
+    return memory.size === 2 && memory.has(a.image.buffer) && memory.has(a.tensor!.data.buffer) && a.image.buffer !== a.tensor!.data.buffer;
+  };
+  const second = mirror.ticket(image, tensor);
+  assert.ok(sameMemory(second, first), 'the answered mirror gave its buffers back');
+  assert.deepEqual([...second.image], [...image]);
+  assert.deepEqual([...second.tensor!.data], [...tensor.data]);
+
+  mirror.useIdleSince(() => null);
+  mirror.mirror(second, answer);
+  for (let i = 1; i < MAX_MIRRORS_WAITING; i++) mirror.mirror(mirror.ticket(image, null), answer);
+  const dropped = mirror.ticket(image, tensor);
+  mirror.mirror(dropped, answer);
+  assert.equal(mirror.stats().dropped, 1);
+  assert.ok(sameMemory(mirror.ticket(image, tensor), dropped), 'a dropped mirror gives its buffers back at once');
+  mirror.configure({ percent: 0, keepImages: false, target: null, targetPid: null });
 });
 
 test('a mirror goes only after AS-IS has paused for the idle gap: requests that follow each other closely hold it back', async () => {

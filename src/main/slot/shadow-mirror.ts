@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { ModelSummary } from '../../shared/model-manifest.js';
 import type { Prediction, PredictResponse, ShadowSample, ShadowStats } from '../../shared/slot-api.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
+import { ReusableBuffers } from './reusable-buffers.js';
 import { ShadowImages } from './shadow-images.js';
 import { ShadowTargetPause, type TargetPauseOptions } from './shadow-target-pause.js';
 import { postTensorOrImage, type SlotAnswer, type SlotEndpoint } from '../http/slot-endpoint.js';
@@ -37,6 +38,8 @@ export const MAX_MIRRORS_WAITING = 4;
  */
 export const MIRROR_IDLE_GAP_MS = 5;
 const SAMPLES_KEPT = 20;
+/** Free copy buffers kept for the next sampled requests: the waiting and in-flight ones' images and 224x224 tensors. */
+const MIRROR_BUFFERS_KEPT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Shadow mode on the AS-IS slot: after AS-IS has answered, a sampled share of its `/predict`
@@ -49,6 +52,7 @@ const SAMPLES_KEPT = 20;
 export class ShadowMirror {
   #config: ShadowConfig = { percent: 0, keepImages: false, target: null, targetPid: null };
   readonly #images: ShadowImages;
+  readonly #buffers = new ReusableBuffers(MIRROR_BUFFERS_KEPT_BYTES);
   readonly #pause: ShadowTargetPause;
   readonly #random: () => number;
   readonly #samples: ShadowSample[] = [];
@@ -91,6 +95,20 @@ export class ShadowMirror {
     return false;
   }
 
+  /**
+   * A sampled request's ticket: copies of its image and, when TO-BE takes AS-IS's tensor, of the
+   * tensor (made before AS-IS's inference moves it to its worker), in buffers reused from one
+   * mirror to the next.
+   */
+  ticket(image: Uint8Array, tensor: { data: Float32Array; specKey: string } | null): MirrorTicket {
+    const imageCopy = this.#buffers.take(image.length);
+    imageCopy.set(image);
+    if (!tensor) return { image: imageCopy, tensor: null };
+    const data = this.#buffers.takeFloats(tensor.data.length);
+    data.set(tensor.data);
+    return { image: imageCopy, tensor: { data, specKey: tensor.specKey } };
+  }
+
   /** The input spec of TO-BE's model as `inputSpecKey`, so AS-IS keeps its tensor when theirs is the same. */
   get targetSpecKey(): string | null {
     return this.#targetSpecKey;
@@ -114,6 +132,7 @@ export class ShadowMirror {
   /** Queues the sampled request for TO-BE (call once AS-IS's response is sent); it goes when AS-IS is idle. */
   mirror(ticket: MirrorTicket, asis: PredictResponse): void {
     if (this.#waiting.length >= MAX_MIRRORS_WAITING) {
+      this.#release(ticket);
       this.#count('dropped');
       return;
     }
@@ -143,6 +162,7 @@ export class ShadowMirror {
       (answer) => this.#compare(ticket, asis, answer),
       () => this.#count('failed'),
     ).finally(() => {
+      this.#release(ticket);
       this.#inFlight--;
       this.wake();
     });
@@ -204,7 +224,15 @@ export class ShadowMirror {
   }
 
   #dropWaiting(): void {
-    for (const _ of this.#waiting.splice(0)) this.#count('dropped');
+    for (const { ticket } of this.#waiting.splice(0)) {
+      this.#release(ticket);
+      this.#count('dropped');
+    }
+  }
+
+  #release(ticket: MirrorTicket): void {
+    this.#buffers.give(ticket.image);
+    this.#buffers.give(ticket.tensor?.data);
   }
 
   #count(outcome: ShadowOutcome): void {

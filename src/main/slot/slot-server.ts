@@ -4,7 +4,7 @@ import type { LevelWithSilent, Logger } from 'pino';
 import { INPUT_SPEC_HEADER, REQUEST_SOURCE_HEADER, SLOT_TITLES, requestSource, type PredictResponse, type RequestSource, type SlotId, type SlotInfo } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from './upload-image.js';
-import { UploadBuffers } from './upload-buffers.js';
+import { ReusableBuffers } from './reusable-buffers.js';
 import { isTensorUpload, uploadedTensor } from './tensor-upload.js';
 import { performance } from 'node:perf_hooks';
 import { classifyPrepared, type Classification, type Classifier } from '../inference/classify.js';
@@ -110,7 +110,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
   });
   // Only images and forms are accepted: no JSON or text parsers, so anything else is a clear 415.
   app.removeAllContentTypeParsers();
-  const uploads = new UploadBuffers(UPLOAD_BUFFERS_KEPT_BYTES);
+  const uploads = new ReusableBuffers(UPLOAD_BUFFERS_KEPT_BYTES);
   app.addContentTypeParser(UPLOAD_CONTENT_TYPES, (_request, payload, done) => readUploadBody(payload, options.maxUploadBytes, done, uploads));
   app.addHook('onResponse', async (request, reply) => {
     metrics.recordRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode, request.source);
@@ -126,7 +126,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
       const mirrored = image && shadow?.sample() ? image : null;
       answer = await model.withSession((session) => gate.run(async () => {
         let result: Classification;
-        if (mirrored) ({ result, ticket } = await classifyForShadow(session, mirrored, top, options.maxInputPixels, shadow!.targetSpecKey));
+        if (mirrored) ({ result, ticket } = await classifyForShadow(session, mirrored, top, options.maxInputPixels, shadow!));
         else if (image) result = await session.classify(image, top, options.maxInputPixels);
         else result = await classifyPrepared(session, uploadedTensor(request.body, request.headers[INPUT_SPEC_HEADER], session.manifest.input), top);
         const { manifest } = session;
@@ -205,13 +205,13 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
  * reused once the request ends) and, when TO-BE's model takes the same input, of the tensor, so
  * TO-BE is spared the decode.
  */
-async function classifyForShadow(session: Classifier, image: Uint8Array, top: number, maxInputPixels: number, targetSpecKey: string | null): Promise<{ result: Classification; ticket: MirrorTicket }> {
+async function classifyForShadow(session: Classifier, image: Uint8Array, top: number, maxInputPixels: number, shadow: ShadowMirror): Promise<{ result: Classification; ticket: MirrorTicket }> {
   const started = performance.now();
   const prepared = await prepareImage(image, session.manifest.input, maxInputPixels);
   const specKey = inputSpecKey(session.manifest.input);
-  const tensor = specKey === targetSpecKey ? { data: prepared.data.slice(), specKey } : null;
+  const ticket = shadow.ticket(image, specKey === shadow.targetSpecKey ? { data: prepared.data, specKey } : null);
   const result = await classifyPrepared(session, prepared, top, started);
-  return { result, ticket: { image: Buffer.from(image), tensor } };
+  return { result, ticket };
 }
 
 /** Fastify options for the HTTP or HTTPS server with slowloris guards: headers and whole-request deadlines (answered 408). */

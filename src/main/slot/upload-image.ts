@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { getMultipartBoundary, parseMultipart } from '@remix-run/multipart-parser';
 import { LiteCnnError, describeError } from '../errors.js';
-import type { UploadBuffers } from './upload-buffers.js';
+import type { ReusableBuffers } from './reusable-buffers.js';
 
 const MAX_PARTS = 20;
 const MAX_PART_HEADER_BYTES = 8 * 1024;
@@ -18,7 +18,7 @@ const OVERSIZE_DRAIN_BYTES = 64 * 1024 * 1024;
  * oversized body is read to its end (up to a cap) and dropped before the 413 is sent: answering
  * while the client is still writing resets its connection and the client never sees why.
  */
-export function readUploadBody(payload: NodeJS.ReadableStream & { headers?: Record<string, unknown> }, limit: number, done: (error: Error | null, body?: Buffer) => void, buffers?: UploadBuffers): void {
+export function readUploadBody(payload: NodeJS.ReadableStream & { headers?: Record<string, unknown> }, limit: number, done: (error: Error | null, body?: Buffer) => void, buffers?: ReusableBuffers): void {
   const declared = Number(payload.headers?.['content-length']);
   if (Number.isInteger(declared) && declared > limit + OVERSIZE_DRAIN_BYTES) {
     done(bodyTooLarge(limit));

@@ -10,7 +10,7 @@ import { tritonModelName } from '../../model/model-names.js';
 import type { AdmissionGate } from '../admission-gate.js';
 import { modelNotLoaded } from '../served-model.js';
 import type { ServedModel } from '../served-model.js';
-import type { UploadBuffers } from '../upload-buffers.js';
+import type { ReusableBuffers } from '../reusable-buffers.js';
 import { INFERENCE_HEADER_LENGTH, parseInferRequest } from './infer-request.js';
 import { inferReply } from './infer-response.js';
 
@@ -18,7 +18,7 @@ export interface OpenInferenceOptions {
   slot: SlotId;
   model: ServedModel;
   gate: AdmissionGate;
-  uploads: UploadBuffers;
+  uploads: ReusableBuffers;
   maxUploadBytes: number;
 }
 

@@ -1,14 +1,15 @@
 const MIN_CAPACITY = 64 * 1024;
 
 /**
- * Reuses the buffers uploads are read into. A photo read into a fresh buffer adds its size to
- * V8's external memory, and in a busy slot that is what sets off most full garbage collections
- * (about one every ten 1 MB uploads); reusing buffers halves them. Buffers come in power-of-two
- * capacities; at most `maxPooledBytes` are kept while free.
+ * Reuses the buffers uploads are read into, and the copies shadow mode keeps of a sampled
+ * request. Each fresh buffer adds its size to V8's external memory, and in a busy slot that is
+ * what sets off most full garbage collections (about one every ten 1 MB uploads, one every twenty
+ * mirrored 640x480 requests), each a pause on the thread that serves requests. Buffers come in
+ * power-of-two capacities; at most `maxPooledBytes` are kept while free.
  */
-export class UploadBuffers {
+export class ReusableBuffers {
   readonly #free = new Map<number, Buffer[]>();
-  readonly #wholeOf = new WeakMap<Uint8Array, Buffer>();
+  readonly #wholeOf = new WeakMap<ArrayBufferView, Buffer>();
   #freeBytes = 0;
 
   constructor(readonly maxPooledBytes: number) {}
@@ -24,9 +25,19 @@ export class UploadBuffers {
     return view;
   }
 
-  /** Takes back a buffer from `take` (anything else is ignored); it must not be used afterwards. */
+  /** A Float32Array of `length` values over a reused buffer, given back with `give` like the others. */
+  takeFloats(length: number): Float32Array {
+    const bytes = this.take(length * Float32Array.BYTES_PER_ELEMENT);
+    const whole = this.#wholeOf.get(bytes)!;
+    this.#wholeOf.delete(bytes);
+    const floats = new Float32Array(whole.buffer, whole.byteOffset, length);
+    this.#wholeOf.set(floats, whole);
+    return floats;
+  }
+
+  /** Takes back a buffer from `take` or `takeFloats` (anything else is ignored); it must not be used afterwards. */
   give(view: unknown): void {
-    if (!(view instanceof Uint8Array)) return;
+    if (!ArrayBuffer.isView(view)) return;
     const whole = this.#wholeOf.get(view);
     if (!whole) return;
     this.#wholeOf.delete(view);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UploadBuffers } from '../../src/main/slot/upload-buffers.js';
+import { ReusableBuffers } from '../../src/main/slot/reusable-buffers.js';
 
 test('a given-back buffer is reused for the next upload of a similar size, and unknown buffers are ignored', () => {
-  const buffers = new UploadBuffers(1024 * 1024);
+  const buffers = new ReusableBuffers(1024 * 1024);
   const first = buffers.take(100_000);
   assert.equal(first.length, 100_000);
   first.fill(7);
@@ -22,9 +22,22 @@ test('a given-back buffer is reused for the next upload of a similar size, and u
 });
 
 test('buffers in use are never handed out twice, and free memory stays within the bound', () => {
-  const buffers = new UploadBuffers(300 * 1024);
+  const buffers = new ReusableBuffers(300 * 1024);
   const inUse = Array.from({ length: 4 }, () => buffers.take(100_000));
   assert.equal(new Set(inUse.map((b) => b.buffer)).size, 4);
   for (const buffer of inUse) buffers.give(buffer);
   assert.equal(buffers.freeBytes, 256 * 1024, 'two 128 KiB buffers fit within 300 KiB; the others are dropped');
+});
+
+test('float views are reused like byte buffers, over the same memory', () => {
+  const buffers = new ReusableBuffers(1024 * 1024);
+  const floats = buffers.takeFloats(150_528);
+  assert.equal(floats.length, 150_528);
+  floats.fill(0.5);
+  buffers.give(floats);
+  assert.equal(buffers.freeBytes, 1024 * 1024, '602,112 bytes take a 1 MiB buffer');
+  const bytes = buffers.take(600_000);
+  assert.equal(bytes.buffer, floats.buffer, 'a given-back float view serves a byte buffer next');
+  buffers.give(bytes);
+  assert.equal(buffers.takeFloats(150_000).buffer, floats.buffer);
 });
