@@ -16,23 +16,23 @@ export class ReusableBuffers {
 
   /** A buffer of exactly `size` bytes, to be given back with `give` once nothing reads it any more. */
   take(size: number): Buffer {
-    const capacity = capacityFor(size);
-    const reused = this.#free.get(capacity)?.pop();
-    if (reused) this.#freeBytes -= capacity;
-    const whole = reused ?? Buffer.allocUnsafeSlow(capacity);
-    const view = whole.subarray(0, size);
-    this.#wholeOf.set(view, whole);
-    return view;
+    return this.#lend(size, (whole) => whole.subarray(0, size));
   }
 
   /** A Float32Array of `length` values over a reused buffer, given back with `give` like the others. */
   takeFloats(length: number): Float32Array {
-    const bytes = this.take(length * Float32Array.BYTES_PER_ELEMENT);
-    const whole = this.#wholeOf.get(bytes)!;
-    this.#wholeOf.delete(bytes);
-    const floats = new Float32Array(whole.buffer, whole.byteOffset, length);
-    this.#wholeOf.set(floats, whole);
-    return floats;
+    return this.#lend(length * Float32Array.BYTES_PER_ELEMENT, (whole) => new Float32Array(whole.buffer, whole.byteOffset, length));
+  }
+
+  /** A free buffer of `size`'s capacity (or a new one), lent out as the view `viewOf` makes of it. */
+  #lend<View extends ArrayBufferView>(size: number, viewOf: (whole: Buffer) => View): View {
+    const capacity = capacityFor(size);
+    const reused = this.#free.get(capacity)?.pop();
+    if (reused) this.#freeBytes -= capacity;
+    const whole = reused ?? Buffer.allocUnsafeSlow(capacity);
+    const view = viewOf(whole);
+    this.#wholeOf.set(view, whole);
+    return view;
   }
 
   /** Takes back a buffer from `take` or `takeFloats` (anything else is ignored); it must not be used afterwards. */
