@@ -48,6 +48,8 @@ if (inputs < (await oldestOutput())) process.exit(0);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json', 'tsconfig.renderer.json']);
 run(process.execPath, [join(root, 'dist', 'scripts', 'copy-dashboard-assets.js')]);
 await bundleApp();
+// Ajv's code for the app's JSON schemas, beside schema-validator.js compiled and bundled (a model swap no longer compiles the manifest schema).
+run(process.execPath, [join(root, 'dist', 'scripts', 'compile-schemas.js'), join(root, 'dist', 'src', 'main'), APP_DIR]);
 // npm makes an installed package's bin executable, but not the project's own: `npx litecnn` in a checkout needs it.
 await chmod(join(APP_DIR, 'litecnn.js'), 0o755);
 // tsc -b leaves its build info alone when an input was touched but not changed: mark the build as done.

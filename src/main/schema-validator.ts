@@ -1,21 +1,73 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
-/** A JSON-schema check compiled on its first use. */
+/** A JSON-schema check, ready on its first use. */
 export interface SchemaValidator {
   /** Whether `candidate` matches; when not, `errors` lists why. */
   (candidate: unknown): boolean;
   readonly errors: ErrorObject[];
 }
 
+/** What the build's scripts/compile-schemas writes beside this module: Ajv's code for every registered schema. */
+export interface PrecompiledSchemas {
+  [name: string]: ValidateFunction | Record<string, string>;
+  /** Each schema's schemaHash when its code was generated. */
+  hashes: Record<string, string>;
+}
+
+/** The file the build writes next to this module (and next to the bundles in dist/app). */
+export const PRECOMPILED_SCHEMAS_FILE = 'schema-validators.cjs';
+
+/** Ajv's options, the same for generated code and for schemas compiled at run time. */
+export const AJV_OPTIONS = { allErrors: true } as const;
+
+const requireHere = createRequire(import.meta.url);
+const registered = new Map<string, object>();
+let precompiled: PrecompiledSchemas | null | undefined;
+
 /**
- * Compiling a schema costs 30-100 ms; done at import, every CLI command and slot start paid for
- * the schemas it never used. This compiles `schema` (with all errors) when it first checks a value.
+ * A validator for `schema`, registered as `name`. Compiling a schema with Ajv costs 30-100 ms of
+ * CPU in every process and worker that checks a value (a model swap's new inference thread paid
+ * it for the manifest), so the build generates each registered schema's code once; it is used when
+ * its hash matches the schema, and Ajv compiles the schema on first use otherwise.
  */
-export function schemaValidator(schema: object): SchemaValidator {
+export function schemaValidator(name: string, schema: object): SchemaValidator {
+  if (registered.has(name)) throw new Error(`Two JSON schemas are registered as "${name}".`);
+  registered.set(name, schema);
   let compiled: ValidateFunction | null = null;
   const validate = (candidate: unknown): boolean => {
-    compiled ??= new Ajv({ allErrors: true }).compile(schema);
+    compiled ??= precompiledValidator(name, schema) ?? compileSchema(schema);
     return compiled(candidate);
   };
   return Object.defineProperty(validate, 'errors', { get: () => compiled?.errors ?? [] }) as SchemaValidator;
+}
+
+/** Every schema registered so far in this process, by name (what the build precompiles). */
+export function registeredSchemas(): ReadonlyMap<string, object> {
+  return registered;
+}
+
+/** Identifies a schema's content, so that generated code is never used for a schema that has changed since. */
+export function schemaHash(schema: object): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
+
+/** The build's generated code for `name`, when it was generated from this very schema. */
+export function precompiledValidator(name: string, schema: object): ValidateFunction | null {
+  if (precompiled === undefined) {
+    try {
+      precompiled = requireHere(`./${PRECOMPILED_SCHEMAS_FILE}`) as PrecompiledSchemas;
+    } catch {
+      precompiled = null;
+    }
+  }
+  const code = precompiled?.[name];
+  return typeof code === 'function' && precompiled?.hashes[name] === schemaHash(schema) ? code : null;
+}
+
+/** Ajv's compiler, with every error reported; loaded only when a schema has no generated code. */
+export function compileSchema(schema: object): ValidateFunction {
+  const { Ajv } = requireHere('ajv') as typeof import('ajv');
+  return new Ajv(AJV_OPTIONS).compile(schema);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -27,4 +27,29 @@ test('the bundled CLI reads its version from the package.json above it, wherever
   await writeFile(join(install, 'package.json'), JSON.stringify({ name: 'litecnn-dual', productName: 'LiteCNN Dual', version: '9.8.7' }));
   const { stdout } = await run(process.execPath, [join(install, 'dist', 'app', 'litecnn.js'), '--version']);
   assert.equal(stdout.trim(), '9.8.7');
+});
+
+/** Every module the bundled file `entry` loads when it starts (its static imports, followed through its chunks). */
+async function staticImports(entry: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const source = await readFile(join(APP_DIR, pending.pop()!), 'utf8');
+    for (const [, name] of source.matchAll(/(?:\bfrom|\bimport)\s*"([^"]+)"/g)) {
+      if (seen.has(name!)) continue;
+      seen.add(name!);
+      if (name!.startsWith('./')) pending.push(name!.slice(2));
+    }
+  }
+  return seen;
+}
+
+test('the inference worker starts without sharp or Ajv (it never decodes, and schemas come precompiled): each model swap starts one', async () => {
+  const loaded = await staticImports('inference-worker.js');
+  assert.ok(loaded.has('onnxruntime-node'), [...loaded].join(', '));
+  assert.ok(!loaded.has('sharp'), 'sharp');
+  for (const chunk of [...loaded].filter((name) => name.startsWith('./'))) {
+    // A message of Ajv's own core (node_modules/ajv/dist/core.js), which the schema compiler carries.
+    assert.doesNotMatch(await readFile(join(APP_DIR, chunk.slice(2)), 'utf8'), /schema with key or id/, chunk);
+  }
 });

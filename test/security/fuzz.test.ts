@@ -12,7 +12,8 @@ import type { ModelManifest } from '../../src/shared/model-manifest.js';
 import { LiteCnnError } from '../../src/main/errors.js';
 import { BUNDLE_HEADER_BYTES, decodeBundle, encodeBundle, sha256Hex } from '../../src/main/model/bundle-format.js';
 import { uploadedImage } from '../../src/main/slot/upload-image.js';
-import { prepareImage, type PreparedImage } from '../../src/main/inference/preprocess.js';
+import type { PreparedImage } from '../../src/main/inference/input-tensor.js';
+import { prepareImage } from '../../src/main/inference/preprocess.js';
 import { REPO_ROOT, fixtureImage } from '../helpers/paths.js';
 import { recordFigures, type FuzzFigures } from '../helpers/reliability-figures.js';
 

@@ -27,3 +27,16 @@ test('a swap serves new requests with the new model and frees the old one only a
   assert.deepEqual(released, ['v1', 'v2']);
   assert.equal(await served.withSession(async () => 'ran'), null);
 });
+
+test("the last request on a swapped-out model is answered without waiting for that model's thread to end", async () => {
+  const served = new ServedModel();
+  let releaseStarted = false;
+  const slowToEnd = { release: () => ((releaseStarted = true), new Promise<void>(() => undefined)) } as unknown as Classifier;
+  await served.swap(slowToEnd);
+  let finishInFlight!: () => void;
+  const inFlight = served.withSession(() => new Promise<string>((resolve) => (finishInFlight = () => resolve('answered'))));
+  await served.swap(trackedClassifier('v2', []));
+  finishInFlight();
+  assert.equal(await inFlight, 'answered');
+  assert.equal(releaseStarted, true, 'its release has begun');
+});

@@ -4,7 +4,7 @@ import type { CompareResult } from '../../shared/host-api.js';
 import type { PredictResponse, RequestSource } from '../../shared/slot-api.js';
 import { describeError } from '../errors.js';
 import { postTensorOrImage, type SlotEndpoint } from '../http/slot-endpoint.js';
-import type { PreparedImage } from '../inference/preprocess.js';
+import type { PreparedImage } from '../inference/input-tensor.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 
 type SlotEndpoints = { asis: SlotEndpoint | null; tobe: SlotEndpoint | null };

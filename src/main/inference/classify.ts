@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import type { Prediction, PredictTiming } from '../../shared/slot-api.js';
-import { prepareImage, type PreparedImage } from './preprocess.js';
+import type { PreparedImage } from './input-tensor.js';
+import { prepareImage } from './preprocess.js';
 import { topK } from './scores.js';
 
 /** The answer of one classification. */

@@ -1,6 +1,7 @@
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
-import { prepareImage, type PreparedImage } from './preprocess.js';
+import type { PreparedImage } from './input-tensor.js';
+import { prepareImage } from './preprocess.js';
 
 /**
  * One image as the input tensors of several models, keyed by `inputSpecKey`: one tensor per

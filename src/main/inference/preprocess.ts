@@ -2,12 +2,7 @@ import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { DEFAULT_MAX_INPUT_PIXELS } from './input-limits.js';
-
-/** A decoded, resized image as the model's input tensor data. */
-export interface PreparedImage {
-  data: Float32Array;
-  dims: [number, number, number, number];
-}
+import { inputDims, type PreparedImage } from './input-tensor.js';
 
 /**
  * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
@@ -33,12 +28,6 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
     data: normalise(data, spec, crop),
     dims: inputDims(spec),
   };
-}
-
-/** The shape of one image's input tensor as the manifest lays it out. */
-export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layout'>): [number, number, number, number] {
-  const { width, height } = spec;
-  return spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3];
 }
 
 /** The shared start of every pipeline: orientation, alpha on white, sRGB. */

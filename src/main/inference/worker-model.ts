@@ -3,7 +3,7 @@ import type { OnnxSignature } from '../model/model-description.js';
 import { LiteCnnError } from '../errors.js';
 import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { InferenceThread, toLiteCnnError } from './inference-thread.js';
-import type { PreparedImage } from './preprocess.js';
+import type { PreparedImage } from './input-tensor.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
 
 /**

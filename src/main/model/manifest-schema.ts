@@ -76,7 +76,7 @@ const manifestSchema = {
   },
 } as const;
 
-const validateManifest = schemaValidator(manifestSchema);
+const validateManifest = schemaValidator('manifest', manifestSchema);
 
 /** Checks a parsed manifest; returns the problems as readable lines, empty when it is valid. */
 export function manifestProblems(candidate: unknown): string[] {

@@ -25,7 +25,7 @@ export interface PreprocessSpec {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-const validatePreprocess = schemaValidator({
+const validatePreprocess = schemaValidator('preprocess', {
   type: 'object',
   required: ['width', 'height'],
   additionalProperties: false,

@@ -102,7 +102,7 @@ export const SETTINGS_SCHEMA = {
 export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
-const validateSettings = schemaValidator({ type: 'object', additionalProperties: false, properties: SETTINGS_SCHEMA });
+const validateSettings = schemaValidator('settings-change', { type: 'object', additionalProperties: false, properties: SETTINGS_SCHEMA });
 
 /** Checks a partial settings change against the schema; throws SETTINGS_INVALID listing every problem. */
 export function checkSettingsChange(change: Partial<Settings>): Partial<Settings> {

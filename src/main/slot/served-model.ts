@@ -33,7 +33,8 @@ export class ServedModel {
       if (left > 0) this.#leases.set(session, left);
       else {
         this.#leases.delete(session);
-        if (this.#retired.delete(session)) await session.release();
+        // Not awaited: the thread's teardown would otherwise delay this request's answer.
+        if (this.#retired.delete(session)) void session.release().catch(() => undefined);
       }
     }
   }

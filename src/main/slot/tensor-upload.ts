@@ -2,7 +2,7 @@ import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { TENSOR_CONTENT_TYPE } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
-import { inputDims, type PreparedImage } from '../inference/preprocess.js';
+import { inputDims, type PreparedImage } from '../inference/input-tensor.js';
 
 
 /** Whether a request's body is a prepared tensor rather than an image. */

@@ -1,7 +1,7 @@
 import type { ModelManifest } from '../../../shared/model-manifest.js';
 import { LiteCnnError } from '../../errors.js';
 import type { ModelDescription } from '../../../shared/model-description.js';
-import { inputDims } from '../../inference/preprocess.js';
+import { inputDims } from '../../inference/input-tensor.js';
 import { float32FromBytes } from '../tensor-upload.js';
 
 /** Header of the binary tensor data extension: how many body bytes are the JSON part. */

@@ -1,0 +1,13 @@
+import type { ModelInputSpec } from '../../shared/model-manifest.js';
+
+/** A decoded, resized image as the model's input tensor data. */
+export interface PreparedImage {
+  data: Float32Array;
+  dims: [number, number, number, number];
+}
+
+/** The shape of one image's input tensor as the manifest lays it out. */
+export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layout'>): [number, number, number, number] {
+  const { width, height } = spec;
+  return spec.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3];
+}
