@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'scripts', 'test', 'bench', 'tsconfig.json', 'tsconfig.renderer.json', 'package.json', 'package-lock.json'];
-const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html', 'dist/app/litecnn.js'];
+const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html', 'dist/app/litecnn.js', 'dist/app/schema-validators.cjs', 'dist/src/main/schema-validators.cjs'];
 const APP_DIR = join(root, 'dist', 'app');
 // Native addons stay in node_modules, where they find their own libraries; electron is only ever the shell's.
 const NOT_BUNDLED = ['onnxruntime-node', 'sharp', 'ssh2', 'electron'];
