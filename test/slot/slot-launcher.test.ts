@@ -51,7 +51,8 @@ test('resume lets a slot process held still (SIGSTOP) go on, and is harmless onc
   assert.doesNotThrow(() => slot.resume());
 });
 
-test('a slot takes the host\'s node flags but the host-only ones, then its own', () => {
-  assert.deepEqual(slotExecArgv(['--import', 'x.js', ...HOST_ONLY_EXEC_ARGV, '--max-semi-space-size=1']), ['--import', 'x.js', '--max-semi-space-size=1', ...SLOT_PROCESS_EXEC_ARGV]);
+test('a slot takes the host\'s node flags but the host-only ones, then its own, each once', () => {
+  assert.deepEqual(slotExecArgv(['--import', 'x.js', ...HOST_ONLY_EXEC_ARGV, '--max-semi-space-size=1']), ['--import', 'x.js', ...SLOT_PROCESS_EXEC_ARGV]);
+  assert.deepEqual(slotExecArgv(['--max-old-space-size=512']), ['--max-old-space-size=512', ...SLOT_PROCESS_EXEC_ARGV]);
   assert.deepEqual(slotExecArgv([]), [...SLOT_PROCESS_EXEC_ARGV]);
 });

@@ -48,9 +48,9 @@ export const SLOT_PROCESS_EXEC_ARGV: readonly string[] = ['--max-semi-space-size
  */
 export const HOST_ONLY_EXEC_ARGV: readonly string[] = ['--no-opt'];
 
-/** A forked slot's node flags: the host's own (a test's loader, say), less the host-only ones, then the slot's. */
+/** A forked slot's node flags: the host's own (a test's loader, say), less the host-only ones and those the slot sets itself, then the slot's. */
 export function slotExecArgv(hostExecArgv: readonly string[]): string[] {
-  return [...hostExecArgv.filter((flag) => !HOST_ONLY_EXEC_ARGV.includes(flag)), ...SLOT_PROCESS_EXEC_ARGV];
+  return [...hostExecArgv.filter((flag) => !HOST_ONLY_EXEC_ARGV.includes(flag) && !SLOT_PROCESS_EXEC_ARGV.includes(flag)), ...SLOT_PROCESS_EXEC_ARGV];
 }
 
 export const SLOT_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
