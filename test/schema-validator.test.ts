@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { readBundleFile } from '../src/main/model/bundle-file.js';
 import { compileSchema, precompiledValidator, registeredSchemas, schemaValidator } from '../src/main/schema-validator.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
-async function sourceFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : Promise.resolve(entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []))));
-  return nested.flat();
-}
-
 /** The names every `schemaValidator('name', ...)` call in src/ registers, and the modules that make those calls (as src/…/name.js). */
 async function schemaCallsInSource(): Promise<{ names: string[]; modules: string[] }> {
   const names: string[] = [];
   const modules: string[] = [];
-  for (const file of await sourceFiles(join(REPO_ROOT, 'src'))) {
-    if (file.endsWith('schema-validator.ts')) continue;
-    const calls = [...(await readFile(file, 'utf8')).matchAll(/schemaValidator\('([^']+)'/g)].map((match) => match[1]!);
+  const files = (await readdir(join(REPO_ROOT, 'src'), { recursive: true })).filter((name) => name.endsWith('.ts') && !name.endsWith('schema-validator.ts'));
+  for (const file of files) {
+    const calls = [...(await readFile(join(REPO_ROOT, 'src', file), 'utf8')).matchAll(/schemaValidator\('([^']+)'/g)].map((match) => match[1]!);
     if (calls.length === 0) continue;
     names.push(...calls);
-    modules.push(relative(REPO_ROOT, file).replace(/\.ts$/, '.js'));
+    modules.push(join('src', file).replace(/\.ts$/, '.js'));
   }
   return { names, modules };
 }
