@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'scripts', 'test', 'bench', 'tsconfig.json', 'tsconfig.renderer.json', 'package.json', 'package-lock.json'];
-const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html', 'dist/app/litecnn.js', 'dist/app/schema-validators.cjs', 'dist/src/main/schema-validators.cjs'];
+const OUTPUTS = ['dist/.tsbuildinfo/main.tsbuildinfo', 'dist/.tsbuildinfo/renderer.tsbuildinfo', 'dist/web/renderer/index.html', 'dist/app/litecnn.js', 'dist/app/slot-process.cjs', 'dist/app/inference-worker.cjs', 'dist/app/schema-validators.cjs', 'dist/src/main/schema-validators.cjs'];
 const APP_DIR = join(root, 'dist', 'app');
 // Native addons stay in node_modules, where they find their own libraries; electron is only ever the shell's.
 const NOT_BUNDLED = ['onnxruntime-node', 'sharp', 'ssh2', 'electron'];
@@ -21,6 +21,10 @@ const COMMONJS_GLOBALS = [
   'const __filename = __fileURLToPath(import.meta.url);',
   'const __dirname = __pathDirname(__filename);',
 ].join(' ');
+// In the CommonJS bundles, what import.meta.url becomes: the bundle's own file URL, as in the others.
+const IMPORT_META_URL = join(root, 'scripts', 'import-meta-url.js');
+// The inference worker's file as the bundles name it (src/main/inference/inference-thread.ts).
+const WORKER_FILE = { LITECNN_INFERENCE_WORKER_FILE: JSON.stringify('./inference-worker.cjs') };
 
 /** The newest modification time of a file, or of any file below a folder (0 when missing). */
 async function newest(path) {
@@ -57,30 +61,35 @@ const now = new Date();
 await Promise.all(OUTPUTS.map((path) => utimes(join(root, path), now, now)));
 
 /**
- * The CLI (and the headless host it starts), the slot process and the inference worker, each one
- * file with the packages it uses, sharing chunks and keeping lazy imports lazy: resolving and
+ * What a user starts, bundled side by side in dist/app/ with the packages each uses: resolving and
  * compiling some 400 modules one by one took about half of a slot's start (docs/footprint.md).
- * They sit side by side in dist/app/, so `./slot-process.js` and `./inference-worker.js` name them
- * from the bundle as they do from the compiled files.
+ * - The CLI (and the headless host it starts): ES modules in chunks, lazy imports kept lazy, so
+ *   that `litecnn status` does not load the host.
+ * - The slot process and the inference worker (each slot and each model swap starts one): one
+ *   CommonJS file each, slot-process.cjs and inference-worker.cjs. A thread that loads no ES module
+ *   never starts Node's ES module loader: a slot started with about 150 ms less CPU than from the
+ *   same code as ES module chunks (docs/footprint.md).
  */
 async function bundleApp() {
   const { build } = await import('esbuild');
   await rm(APP_DIR, { recursive: true, force: true });
-  await build({
-    entryPoints: Object.fromEntries(['cli/litecnn', 'slot/slot-process', 'inference/inference-worker'].map((entry) => [entry.split('/')[1], join(root, 'dist', 'src', 'main', `${entry}.js`)])),
+  const shared = {
     outdir: APP_DIR,
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     external: NOT_BUNDLED,
-    banner: { js: COMMONJS_GLOBALS },
     // Smaller source is less for V8 to keep in memory: the idle host holds about 3 MB less.
     // Names are kept for logs and errors; stack traces map back with node --enable-source-maps.
     minify: true,
     keepNames: true,
     sourcemap: 'linked',
     logLevel: 'warning',
-  });
+  };
+  const entries = (names) => Object.fromEntries(names.map((entry) => [entry.split('/')[1], join(root, 'dist', 'src', 'main', `${entry}.js`)]));
+  const commonJs = { format: 'cjs', outExtension: { '.js': '.cjs' }, define: { ...WORKER_FILE, 'import.meta.url': 'importMetaUrl' }, inject: [IMPORT_META_URL] };
+  await Promise.all([
+    build({ ...shared, entryPoints: entries(['cli/litecnn']), splitting: true, format: 'esm', define: WORKER_FILE, banner: { js: COMMONJS_GLOBALS } }),
+    build({ ...shared, ...commonJs, entryPoints: entries(['slot/slot-process', 'inference/inference-worker']) }),
+  ]);
 }

@@ -104,7 +104,7 @@ describe('electron-builder.yml', () => {
 
   test('the slot process and inference worker entries stay in app.asar, beside the modules they import', () => {
     assert.equal(config.asar, true);
-    for (const file of ['dist/app/slot-process.js', 'dist/app/inference-worker.js', 'dist/src/main/errors.js', 'dist/app/schema-validators.cjs', 'dist/src/main/schema-validators.cjs']) {
+    for (const file of ['dist/app/slot-process.cjs', 'dist/app/inference-worker.cjs', 'dist/src/main/errors.js', 'dist/app/schema-validators.cjs', 'dist/src/main/schema-validators.cjs']) {
       assert.equal(selected(config.asarUnpack, file), false, file);
       assert.equal(selected(config.files, file), true, file);
     }

@@ -4,7 +4,9 @@ import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import type { LoadRequest, MainToWorkerMessage, WorkerError, WorkerToMainMessage } from './worker-messages.js';
 
-const WORKER_ENTRY = new URL('./inference-worker.js', import.meta.url);
+/** Set by the build in dist/app's bundles, where the worker is the CommonJS file it names (scripts/build.mjs). */
+declare const LITECNN_INFERENCE_WORKER_FILE: string | undefined;
+const WORKER_ENTRY = new URL(typeof LITECNN_INFERENCE_WORKER_FILE === 'string' ? LITECNN_INFERENCE_WORKER_FILE : './inference-worker.js', import.meta.url);
 const EXIT_GRACE_MS = 2_000;
 
 /** One inference worker thread (inference-worker.ts); it holds at most one model at a time. */
@@ -21,8 +23,18 @@ export class InferenceThread {
     worker.on('error', () => undefined);
   }
 
+  /** A thread for the next `spawn` to take, started ahead of time: its onnxruntime loads meanwhile. */
+  static #spare: InferenceThread | null = null;
+
+  /** Starts the thread the next `spawn` in this process takes (a slot process calls it as it starts, before it knows its model). */
+  static prespawn(): void {
+    InferenceThread.#spare ??= new InferenceThread(new Worker(WORKER_ENTRY));
+  }
+
   static spawn(): InferenceThread {
-    return new InferenceThread(new Worker(WORKER_ENTRY));
+    const spare = InferenceThread.#spare;
+    InferenceThread.#spare = null;
+    return spare?.alive ? spare : new InferenceThread(new Worker(WORKER_ENTRY));
   }
 
   get alive(): boolean {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
+import { InferenceThread } from '../inference/inference-thread.js';
 import { WorkerModel } from '../inference/worker-model.js';
 import { createFileLogger } from '../logging/log-files.js';
 import { connectToHost } from './parent-channel.js';
@@ -22,6 +23,8 @@ import { lowerProcessPriority } from './process-priority.js';
  */
 /** How long a stopping slot waits for in-flight requests; below the host's 5 s grace period. */
 const DRAIN_TIMEOUT_MS = 3_000;
+// onnxruntime loads in the inference thread while this process loads the rest and waits for its model.
+InferenceThread.prespawn();
 const channel = connectToHost();
 const startedAt = new Date();
 const model = new ServedModel();

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { HostStatus } from '../../../shared/host-api.js';
-import { SLOT_TITLES } from '../../../shared/slot-api.js';
+import { SLOT_IDS, SLOT_TITLES } from '../../../shared/slot-api.js';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../../product.js';
 import type { Settings } from '../../settings/settings-schema.js';
 import { openSettings } from '../../settings/settings-store.js';
 import type { SlotStateChange } from '../../slot/slot-supervisor.js';
+import type { Host } from '../../host/host.js';
 import { controlFilePath } from '../../control/control-file.js';
 import { dataDirOf, type GlobalOptions } from '../cli-context.js';
 import { formatHostStatus } from '../format.js';
@@ -27,24 +28,34 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option('--control-port <port>', 'control API port on 127.0.0.1 (setting controlPort, default 8890)', parsePort)
     .option('--host <address>', 'address both servers listen on (setting host, default 127.0.0.1)')
     .action(async (options: ServeOptions) => {
+      // Both slot processes start first: they load their modules while the host loads its own.
+      const [{ forkSlotLauncher }, { PrestartedSlotLauncher }] = await Promise.all([import('../../slot/slot-launcher.js'), import('../../slot/prestarted-launcher.js')]);
+      const launcher = new PrestartedSlotLauncher(forkSlotLauncher).prestart(SLOT_IDS);
       const dataDir = dataDirOf(globals());
-      const store = openSettings(dataDir);
-      const settings: Settings = { ...store.all(), ...definedOnly(options) };
-      // Imported here, not at the top: the host's modules take most of a CLI start, and only serve needs them.
-      const [{ Host }, { forkSlotLauncher }] = await Promise.all([import('../../host/host.js'), import('../../slot/slot-launcher.js')]);
-      const host = new Host({ dataDir, settings, store, launcher: forkSlotLauncher, ...watcherDelay() });
       let stopping = false;
-      const stop = async (signal: string): Promise<void> => {
-        if (stopping) return;
-        stopping = true;
-        process.stdout.write(`\n${signal}: stopping both servers...\n`);
-        await host.stop();
-        process.stdout.write('stopped.\n');
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      const status = await host.start();
+      let host: Host;
+      let status: HostStatus;
+      try {
+        const store = openSettings(dataDir);
+        const settings: Settings = { ...store.all(), ...definedOnly(options) };
+        // Imported here, not at the top: the host's modules take most of a CLI start, and only serve needs them.
+        const { Host } = await import('../../host/host.js');
+        host = new Host({ dataDir, settings, store, launcher, ...watcherDelay() });
+        const stop = async (signal: string): Promise<void> => {
+          if (stopping) return;
+          stopping = true;
+          process.stdout.write(`\n${signal}: stopping both servers...\n`);
+          await host.stop();
+          process.stdout.write('stopped.\n');
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void stop('SIGINT'));
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+        status = await host.start();
+      } finally {
+        // A host that failed before it started its slots leaves their processes unused.
+        launcher.discardUnused();
+      }
       process.stdout.write(banner(status, dataDir, host.dashboardUrl));
       host.on('slot-state', ({ slot, state, error }: SlotStateChange) => {
         if (stopping) return;
