@@ -53,7 +53,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
 const tokenHash = { type: 'string', pattern: '^([0-9a-f]{64})?$' } as const;
 
-/** JSON schema of each setting, in the form conf and electron-store take. */
+/** JSON schema of each setting. */
 export const SETTINGS_SCHEMA = {
   host: { type: 'string', minLength: 1 },
   asisHost: { type: 'string', pattern: '^[^\\s]*$' },
@@ -103,6 +103,14 @@ export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];
 
 const validateSettings = schemaValidator('settings-change', { type: 'object', additionalProperties: false, properties: SETTINGS_SCHEMA });
+/** A settings file's whole content: keys it does not know are left alone (another version may have written them). */
+const validateSettingsFile = schemaValidator('settings-file', { type: 'object', properties: SETTINGS_SCHEMA });
+
+/** What is wrong with a settings file's content, worded as conf words it; empty when nothing is. */
+export function settingsFileProblems(content: unknown): string[] {
+  if (validateSettingsFile(content)) return [];
+  return validateSettingsFile.errors.map(({ instancePath, message = '' }) => `\`${instancePath.slice(1)}\` ${message}`);
+}
 
 /** Checks a partial settings change against the schema; throws SETTINGS_INVALID listing every problem. */
 export function checkSettingsChange(change: Partial<Settings>): Partial<Settings> {
