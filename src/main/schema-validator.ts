@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 
 /** A JSON-schema check, ready on its first use. */
 export interface SchemaValidator {
   /** Whether `candidate` matches; when not, `errors` lists why. */
   (candidate: unknown): boolean;
   readonly errors: ErrorObject[];
+  /** The schema it checks against. */
+  readonly schema: object;
 }
 
 /** What the build's scripts/compile-schemas writes beside this module: Ajv's code for every registered schema. */
@@ -19,11 +21,12 @@ export interface PrecompiledSchemas {
 /** The file the build writes next to this module (and next to the bundles in dist/app). */
 export const PRECOMPILED_SCHEMAS_FILE = 'schema-validators.cjs';
 
-/** Ajv's options, the same for generated code and for schemas compiled at run time. */
-export const AJV_OPTIONS = { allErrors: true } as const;
+/** Ajv's options unless a schema names its own, the same for generated code and for schemas compiled at run time. */
+export const AJV_OPTIONS: Readonly<Options> = { allErrors: true };
 
 const requireHere = createRequire(import.meta.url);
-const registered = new Map<string, object>();
+const registered = new Map<string, { schema: object; options: Readonly<Options> }>();
+const validatorsBySchema = new WeakMap<object, SchemaValidator>();
 let precompiled: PrecompiledSchemas | null | undefined;
 
 /**
@@ -32,25 +35,38 @@ let precompiled: PrecompiledSchemas | null | undefined;
  * it for the manifest), so the build generates each registered schema's code once; it is used when
  * its hash matches the schema, and Ajv compiles the schema on first use otherwise.
  */
-export function schemaValidator(name: string, schema: object): SchemaValidator {
+export function schemaValidator(name: string, schema: object, options: Readonly<Options> = AJV_OPTIONS): SchemaValidator {
   if (registered.has(name)) throw new Error(`Two JSON schemas are registered as "${name}".`);
-  registered.set(name, schema);
+  registered.set(name, { schema, options });
   let compiled: ValidateFunction | null = null;
   const validate = (candidate: unknown): boolean => {
-    compiled ??= precompiledValidator(name, schema) ?? compileSchema(schema);
+    compiled ??= precompiledValidator(name, schema) ?? compileSchema(schema, options);
     return compiled(candidate);
   };
-  return Object.defineProperty(validate, 'errors', { get: () => compiled?.errors ?? [] }) as SchemaValidator;
+  Object.defineProperty(validate, 'errors', { get: () => compiled?.errors ?? [] });
+  const validator = Object.defineProperty(validate, 'schema', { value: schema }) as SchemaValidator;
+  validatorsBySchema.set(schema, validator);
+  return validator;
+}
+
+/** The validator registered for this very schema object, if any. */
+export function validatorOfSchema(schema: object): SchemaValidator | undefined {
+  return validatorsBySchema.get(schema);
 }
 
 /** Every schema registered so far in this process, by name (what the build precompiles). */
 export function registeredSchemas(): ReadonlyMap<string, object> {
-  return registered;
+  return new Map([...registered].map(([name, { schema }]) => [name, schema]));
 }
 
-/** Identifies a schema's content, so that generated code is never used for a schema that has changed since. */
-export function schemaHash(schema: object): string {
-  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+/** The Ajv options a registered schema is checked with. */
+export function schemaOptions(name: string): Readonly<Options> {
+  return registered.get(name)?.options ?? AJV_OPTIONS;
+}
+
+/** Identifies a schema's content and options, so that generated code is never used for a schema that has changed since. */
+export function schemaHash(schema: object, options: Readonly<Options> = AJV_OPTIONS): string {
+  return createHash('sha256').update(JSON.stringify([schema, options])).digest('hex');
 }
 
 /** The build's generated code for `name`, when it was generated from this very schema. */
@@ -63,11 +79,11 @@ export function precompiledValidator(name: string, schema: object): ValidateFunc
     }
   }
   const code = precompiled?.[name];
-  return typeof code === 'function' && precompiled?.hashes[name] === schemaHash(schema) ? code : null;
+  return typeof code === 'function' && precompiled?.hashes[name] === schemaHash(schema, schemaOptions(name)) ? code : null;
 }
 
-/** Ajv's compiler, with every error reported; loaded only when a schema has no generated code. */
-export function compileSchema(schema: object): ValidateFunction {
+/** Ajv's compiler; loaded only when a schema has no generated code. */
+export function compileSchema(schema: object, options: Readonly<Options> = AJV_OPTIONS): ValidateFunction {
   const { Ajv } = requireHere('ajv') as typeof import('ajv');
-  return new Ajv(AJV_OPTIONS).compile(schema);
+  return new Ajv(options).compile(schema);
 }

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { PATH_CHOICES, SLOT_ACTIONS, type CompareResult, type PathChoice, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
+import { SLOT_ACTIONS, type CompareResult, type PathChoice, type HostEvent, type HostStatus, type LogLine, type SettingsUpdate, type SlotAction } from '../../shared/host-api.js';
 import type { DeployResult, GateVerdict, GpuCheck, GpuPassphraseStatus, HistoryEntry, ReleaseTrigger, WatchStatus } from '../../shared/release-api.js';
 import type { SlotId } from '../../shared/slot-api.js';
 import { LiteCnnError } from '../errors.js';
@@ -13,6 +13,8 @@ import { serveDashboard } from './dashboard-files.js';
 import { UPLOAD_CONTENT_TYPES, readUploadBody, uploadedImage } from '../slot/upload-image.js';
 import type { Settings } from '../../shared/settings.js';
 import { useEvalRoutes, type EvaluationsController } from './eval-routes.js';
+import { CHOOSE_PATH_BODY, DEPLOY_BODY, GPU_PASSPHRASE_BODY, GPU_TRUST_BODY, LOGS_QUERY, PROMOTE_BODY, ROLLBACK_BODY, SETTINGS_BODY, WATCH_BODY } from './control-route-schemas.js';
+import { PRECOMPILED_ROUTE_SCHEMAS } from '../http/precompiled-route-schemas.js';
 
 /** What the control API drives; the host implements it. */
 export interface HostController {
@@ -43,15 +45,13 @@ export interface HostController {
   off(event: 'event', listener: (event: HostEvent) => void): unknown;
 }
 
-const trigger = { enum: ['cli', 'app', 'api'] } as const;
-
 /**
  * The host's control API on 127.0.0.1: status and slot control, deploy / promote / rollback /
  * history, the watcher, the GPU server, and a live event stream. Every request needs the
  * per-launch token.
  */
 export function buildControlServer(controller: HostController, token: string, logger: Logger, options: { maxUploadBytes: number; rateLimit?: RateLimit }): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024 });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 64 * 1024, schemaController: PRECOMPILED_ROUTE_SCHEMAS });
   useErrorReplies(app, logger);
   useClientRateLimit(app, options.rateLimit ?? { perSecond: 0, burst: 1 }, { scope: 'the control API', setting: 'controlRateLimitPerSecond' });
   requireControlAuth(app, token, () => {
@@ -74,14 +74,14 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.delete<{ Params: { slot: string } }>('/api/slots/:slot/token', async (request) => controller.clearSlotToken(parseSlotId(request.params.slot)));
 
   app.post<{ Body: { runId?: string; dryRun?: boolean; trigger?: ReleaseTrigger } }>('/api/deploy', {
-    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { runId: { type: 'string', maxLength: 200 }, dryRun: { type: 'boolean' }, trigger } } },
+    schema: { body: DEPLOY_BODY },
   }, async (request) => {
     const { runId, dryRun, trigger: by } = request.body ?? {};
     return controller.deploy({ ...(runId !== undefined ? { runId } : {}), ...(dryRun ? { dryRun } : {}), trigger: by ?? 'api' });
   });
 
   app.post<{ Body: { tag?: string; trigger?: ReleaseTrigger; force?: boolean; reason?: string } }>('/api/promote', {
-    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { tag: { type: 'string', maxLength: 50 }, trigger, force: { type: 'boolean' }, reason: { type: 'string', maxLength: 2000 } } } },
+    schema: { body: PROMOTE_BODY },
   }, async (request) => {
     const { tag, trigger: by, force, reason } = request.body ?? {};
     return controller.promote({ ...(tag !== undefined ? { tag } : {}), trigger: by ?? 'api', ...(force ? { force } : {}), ...(reason !== undefined ? { reason } : {}) });
@@ -90,7 +90,7 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.get('/api/promote/gate', async () => ({ verdict: await controller.promotionGate() }));
 
   app.post<{ Body: { slot: SlotId; to?: string; trigger?: ReleaseTrigger } }>('/api/rollback', {
-    schema: { body: { type: 'object', required: ['slot'], additionalProperties: false, properties: { slot: { enum: ['asis', 'tobe'] }, to: { type: 'string', maxLength: 100 }, trigger } } },
+    schema: { body: ROLLBACK_BODY },
   }, async (request) => {
     const { slot, to, trigger: by } = request.body;
     return controller.rollback({ slot, ...(to !== undefined ? { to } : {}), trigger: by ?? 'api' });
@@ -101,7 +101,7 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.get('/api/watch', async () => controller.watchStatus());
 
   app.post<{ Body: { enabled: boolean } }>('/api/watch', {
-    schema: { body: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } } },
+    schema: { body: WATCH_BODY },
   }, async (request) => controller.setWatch(request.body.enabled));
 
   app.get('/api/gpu', async () => controller.gpuCheck());
@@ -109,30 +109,30 @@ export function buildControlServer(controller: HostController, token: string, lo
   app.get('/api/gpu/host-key', async () => controller.gpuHostKey());
 
   app.post<{ Body: { fingerprint: string } }>('/api/gpu/trust', {
-    schema: { body: { type: 'object', required: ['fingerprint'], additionalProperties: false, properties: { fingerprint: { type: 'string', pattern: '^SHA256:[A-Za-z0-9+/]{43}$' } } } },
+    schema: { body: GPU_TRUST_BODY },
   }, async (request) => controller.gpuTrust(request.body.fingerprint));
 
   app.get('/api/gpu/passphrase', async () => controller.gpuPassphrase());
 
   app.put<{ Body: { passphrase: string } }>('/api/gpu/passphrase', {
-    schema: { body: { type: 'object', required: ['passphrase'], additionalProperties: false, properties: { passphrase: { type: 'string', maxLength: 1024 } } } },
+    schema: { body: GPU_PASSPHRASE_BODY },
   }, async (request) => controller.setGpuPassphrase(request.body.passphrase));
 
   app.post<{ Body: { choice: PathChoice } }>('/api/choose-path', {
-    schema: { body: { type: 'object', required: ['choice'], additionalProperties: false, properties: { choice: { enum: PATH_CHOICES } } } },
+    schema: { body: CHOOSE_PATH_BODY },
   }, async (request) => ({ path: await controller.choosePath(request.body.choice) }));
 
   app.get('/api/events', (request, reply) => streamEvents(controller, request, reply));
   app.addHook('preClose', async () => endEventStreams());
 
   app.get<{ Params: { component: string }; Querystring: { lines?: number } }>('/api/logs/:component', {
-    schema: { querystring: { type: 'object', properties: { lines: { type: 'integer', minimum: 1, maximum: 1000 } } } },
+    schema: { querystring: LOGS_QUERY },
   }, async (request) => controller.logs(request.params.component, request.query.lines ?? 100));
 
   app.get('/api/settings', async () => controller.settings);
 
   app.put<{ Body: Partial<Settings> }>('/api/settings', {
-    schema: { body: { type: 'object' } },
+    schema: { body: SETTINGS_BODY },
   }, async (request) => controller.updateSettings(request.body));
 
   void app.register(async (images) => {

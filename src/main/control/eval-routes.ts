@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Evaluations } from '../eval/evaluations.js';
+import { EVAL_BODY } from './control-route-schemas.js';
 
 /** What the control API's evaluation routes drive. */
 export type EvaluationsController = Pick<Evaluations, 'start' | 'cancel' | 'list' | 'get' | 'readReport' | 'readThumbnail' | 'readCsv'>;
@@ -13,7 +14,7 @@ export function useEvalRoutes(app: FastifyInstance, evaluations: EvaluationsCont
   app.get('/api/evals', async () => evaluations.list());
 
   app.post<{ Body: { dir: string } }>('/api/evals', {
-    schema: { body: { type: 'object', required: ['dir'], additionalProperties: false, properties: { dir: { type: 'string', minLength: 1, maxLength: 4096 } } } },
+    schema: { body: EVAL_BODY },
   }, async (request) => evaluations.start(request.body.dir));
 
   app.get<{ Params: { id: string } }>('/api/evals/:id', async (request) => evaluations.get(request.params.id));

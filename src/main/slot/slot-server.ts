@@ -18,6 +18,7 @@ import { AdmissionGate } from './admission-gate.js';
 import { modelNotLoaded, type ServedModel } from './served-model.js';
 import { OPEN_INFERENCE_PREFIX, OPEN_INFERENCE_PROBES, openInferenceRoutes } from './open-inference/open-inference-routes.js';
 import type { SlotMetrics } from './slot-metrics.js';
+import { PRECOMPILED_ROUTE_SCHEMAS } from '../http/precompiled-route-schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,6 +69,8 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
     bodyLimit: options.maxUploadBytes,
     // `/v2/` is the protocol's own spelling of the server metadata route; `/v2` is Triton's.
     routerOptions: { ignoreTrailingSlash: true },
+    // No route here has a schema: this keeps Fastify from loading its schema compilers at all.
+    schemaController: PRECOMPILED_ROUTE_SCHEMAS,
     ...serverTimeouts(options.headersTimeoutMs, options.requestTimeoutMs, options.tls),
   }) as unknown as FastifyInstance;
   useErrorReplies(app, logger, OPEN_INFERENCE_PREFIX);
