@@ -23,6 +23,11 @@ const COMMONJS_GLOBALS = [
 ].join(' ');
 // In the CommonJS bundles, what import.meta.url becomes: the bundle's own file URL, as in the others.
 const IMPORT_META_URL = join(root, 'scripts', 'import-meta-url.js');
+// pino-roll's require('date-fns') takes only the five functions it uses (0.1 s less CPU for each process that logs to a file).
+const DATE_FNS_AS_PINO_ROLL_USES_IT = {
+  name: 'date-fns-as-pino-roll-uses-it',
+  setup: (build) => build.onResolve({ filter: /^date-fns$/ }, () => ({ path: join(root, 'scripts', 'date-fns-for-pino-roll.cjs') })),
+};
 // The inference worker's file as the bundles name it (src/main/inference/inference-thread.ts).
 const WORKER_FILE = { LITECNN_INFERENCE_WORKER_FILE: JSON.stringify('./inference-worker.cjs') };
 
@@ -85,6 +90,7 @@ async function bundleApp() {
     keepNames: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    plugins: [DATE_FNS_AS_PINO_ROLL_USES_IT],
   };
   const entries = (names) => Object.fromEntries(names.map((entry) => [entry.split('/')[1], join(root, 'dist', 'src', 'main', `${entry}.js`)]));
   const commonJs = { format: 'cjs', outExtension: { '.js': '.cjs' }, define: { ...WORKER_FILE, 'import.meta.url': 'importMetaUrl' }, inject: [IMPORT_META_URL] };
