@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import type { ModelInputSpec } from '../../src/shared/model-manifest.js';
 import { REQUEST_SOURCE_HEADER, type PredictResponse, type SlotInfo } from '../../src/shared/slot-api.js';
-import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror, type MirrorTicket } from '../../src/main/slot/shadow-mirror.js';
+import { MAX_MIRRORS_WAITING, MIRROR_IDLE_GAP_MS, ShadowMirror } from '../../src/main/slot/shadow-mirror.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { processState, statFieldsFromState } from '../helpers/process-threads.js';
@@ -223,14 +223,15 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   assert.equal(mirror.targetSpecKey, inputSpecKey(target.input));
   const image = new Uint8Array(100);
   const tensor = { data: new Float32Array(12), specKey: inputSpecKey(target.input) };
-  mirror.mirror({ image, tensor }, answer);
+  const giveBackImage = (): void => undefined;
+  mirror.mirror({ image, tensor, giveBackImage }, answer);
   await eventually(() => assert.equal(seen.length, 1));
   assert.deepEqual(seen[0], { type: 'application/vnd.litecnn.tensor', bytes: 48 });
-  mirror.mirror({ image, tensor: null }, answer);
+  mirror.mirror({ image, tensor: null, giveBackImage }, answer);
   await eventually(() => assert.equal(seen.length, 2));
   assert.deepEqual(seen[1], { type: 'application/octet-stream', bytes: 100 });
   refuseTensors = true;
-  mirror.mirror({ image, tensor }, answer);
+  mirror.mirror({ image, tensor, giveBackImage }, answer);
   await eventually(() => assert.equal(seen.length, 4));
   assert.equal(seen[3]!.type, 'application/octet-stream');
   await eventually(() => assert.equal(mirror.stats().agreed, 3));
@@ -238,7 +239,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   let busy = true;
   mirror.useIdleSince(() => (busy ? null : Number.NEGATIVE_INFINITY));
   holdAnswers = true;
-  for (let i = 0; i < MAX_MIRRORS_WAITING + 2; i++) mirror.mirror({ image, tensor: null }, answer);
+  for (let i = 0; i < MAX_MIRRORS_WAITING + 2; i++) mirror.mirror({ image, tensor: null, giveBackImage }, answer);
   assert.equal(mirror.stats().dropped, 2, 'beyond the waiting limit, mirrors are dropped');
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(held.length, 0, 'nothing is sent while AS-IS is busy');
@@ -257,7 +258,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   const before = mirror.stats();
   assert.equal(before.models?.tobe.sha256, 'x');
   answer.model = { ...answer.model, sha256: 'y', version: '2' };
-  mirror.mirror({ image, tensor: null }, { ...answer, model: { ...answer.model, sha256: 'x', version: '1' } });
+  mirror.mirror({ image, tensor: null, giveBackImage }, { ...answer, model: { ...answer.model, sha256: 'x', version: '1' } });
   await eventually(() => assert.equal(mirror.stats().models?.tobe.sha256, 'y'));
   const afresh = mirror.stats();
   assert.deepEqual({ mirrored: afresh.mirrored, agreed: afresh.agreed, dropped: afresh.dropped }, { mirrored: 1, agreed: 1, dropped: 0 }, 'a new TO-BE model starts the counts afresh');
@@ -265,7 +266,7 @@ test('a mirror sends TO-BE the tensor when their input specs match, the image wh
   assert.equal(mirror.sample(), false);
 });
 
-test('a sampled request is copied into buffers reused once its mirror has been answered or dropped (no fresh external memory for V8 to collect)', async () => {
+test('a sampled request\'s mirror holds the upload itself and gives it back once answered or dropped; its tensor is copied into reused buffers (no fresh external memory for V8 to collect)', async () => {
   const answer: PredictResponse = { predictions: [{ label: 'a', breed_en: 'A', breed_ko: 'A', score: 1 }], model: { slot: 'tobe', name: 'm', version: '1', sha256: 'x' }, timing_ms: { preprocess: 0, inference: 0, total: 0 } };
   const server = createServer(async (request: IncomingMessage, response) => {
     for await (const _ of request);
@@ -278,33 +279,32 @@ test('a sampled request is copied into buffers reused once its mirror has been a
   mirror.configure({ percent: 100, keepImages: false, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, input: spec }, targetPid: null });
   const image = Uint8Array.from({ length: 100 }, (_, i) => i);
   const tensor = { data: Float32Array.from({ length: 12 }, (_, i) => i / 2), specKey: inputSpecKey(spec) };
+  const givenBack: string[] = [];
+  const lend = (name: string): (() => void) => () => void givenBack.push(name);
 
-  const first = mirror.ticket(image, tensor);
-  assert.deepEqual([...first.image], [...image]);
+  const first = mirror.ticket(image, tensor, lend('first'));
+  assert.equal(first.image, image, 'the upload itself, not a copy');
   assert.deepEqual([...first.tensor!.data], [...tensor.data]);
-  assert.notEqual(first.image.buffer, image.buffer, 'a copy: the upload buffer and the tensor are reused or moved once AS-IS has answered');
-  assert.notEqual(first.tensor!.data.buffer, tensor.data.buffer);
+  assert.notEqual(first.tensor!.data.buffer, tensor.data.buffer, 'a copy: AS-IS\'s tensor moves to its inference thread');
   mirror.mirror(first, answer);
   await eventually(() => assert.equal(mirror.stats().agreed, 1));
-  // The same two pieces of memory (by identity), whichever now holds the image and which the tensor.
-  const sameMemory = (a: MirrorTicket, b: MirrorTicket): boolean => {
-    const memory = new Set([b.image.buffer, b.tensor!.data.buffer]);
-    return memory.size === 2 && memory.has(a.image.buffer) && memory.has(a.tensor!.data.buffer) && a.image.buffer !== a.tensor!.data.buffer;
-  };
-  const second = mirror.ticket(image, tensor);
-  assert.ok(sameMemory(second, first), 'the answered mirror gave its buffers back');
-  assert.deepEqual([...second.image], [...image]);
+  assert.deepEqual(givenBack, ['first'], 'the answered mirror gave the upload back');
+  const second = mirror.ticket(image, tensor, lend('second'));
+  assert.equal(second.tensor!.data.buffer, first.tensor!.data.buffer, 'the answered mirror\'s tensor copy is reused');
   assert.deepEqual([...second.tensor!.data], [...tensor.data]);
 
   mirror.useIdleSince(() => null);
   mirror.mirror(second, answer);
-  for (let i = 1; i < MAX_MIRRORS_WAITING; i++) mirror.mirror(mirror.ticket(image, null), answer);
-  const dropped = mirror.ticket(image, tensor);
+  for (let i = 1; i < MAX_MIRRORS_WAITING; i++) mirror.mirror(mirror.ticket(image, null, lend(`waiting ${i}`)), answer);
+  const dropped = mirror.ticket(image, tensor, lend('dropped'));
   mirror.mirror(dropped, answer);
   assert.equal(mirror.stats().dropped, 1);
-  assert.ok(sameMemory(mirror.ticket(image, tensor), dropped), 'a dropped mirror gives its buffers back at once');
+  assert.deepEqual(givenBack, ['first', 'dropped'], 'a dropped mirror gives the upload back at once');
+  assert.equal(mirror.ticket(image, tensor, lend('next')).tensor!.data.buffer, dropped.tensor!.data.buffer, 'and its tensor copy');
   mirror.configure({ percent: 0, keepImages: false, target: null, targetPid: null });
+  assert.deepEqual(givenBack.slice(2).sort(), ['second', ...Array.from({ length: MAX_MIRRORS_WAITING - 1 }, (_, i) => `waiting ${i + 1}`)].sort(), 'turning shadow mode off gives back what was waiting');
 });
+
 
 test('a mirror goes only after AS-IS has paused for the idle gap: requests that follow each other closely hold it back', async () => {
   let received = 0;
@@ -324,7 +324,7 @@ test('a mirror goes only after AS-IS has paused for the idle gap: requests that 
   // AS-IS as a closed loop keeps it: a request ends, the next arrives 10 ms later and takes 20 ms.
   let idleSince: number | null = performance.now();
   mirror.useIdleSince(() => idleSince);
-  mirror.mirror({ image: new Uint8Array(10), tensor: null }, answer);
+  mirror.mirror({ image: new Uint8Array(10), tensor: null, giveBackImage: () => undefined }, answer);
   const loopUntil = performance.now() + 3 * idleGapMs;
   while (performance.now() < loopUntil) {
     await new Promise((resolve) => setTimeout(resolve, 10));

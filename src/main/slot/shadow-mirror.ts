@@ -24,6 +24,8 @@ export interface ShadowConfig {
 export interface MirrorTicket {
   image: Uint8Array;
   tensor: { data: Float32Array; specKey: string } | null;
+  /** Gives the image's memory back to whoever lent it, once the mirror is answered or dropped. */
+  giveBackImage: () => void;
 }
 
 /** What became of one sampled request. */
@@ -38,7 +40,7 @@ export const MAX_MIRRORS_WAITING = 4;
  */
 export const MIRROR_IDLE_GAP_MS = 5;
 const SAMPLES_KEPT = 20;
-/** Free copy buffers kept for the next sampled requests: the waiting and in-flight ones' images and 224x224 tensors. */
+/** Free tensor copies kept for the next sampled requests: the waiting and in-flight ones' 224x224 tensors. */
 const MIRROR_BUFFERS_KEPT_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -96,17 +98,16 @@ export class ShadowMirror {
   }
 
   /**
-   * A sampled request's ticket: copies of its image and, when TO-BE takes AS-IS's tensor, of the
-   * tensor (made before AS-IS's inference moves it to its worker), in buffers reused from one
-   * mirror to the next.
+   * A sampled request's ticket: its image itself, lent until the mirror is answered or dropped
+   * (`giveBackImage` then returns it: a 12 MP upload is not copied), and, when TO-BE takes AS-IS's
+   * tensor, a copy of the tensor (made before AS-IS's inference moves it to its worker) in buffers
+   * reused from one mirror to the next.
    */
-  ticket(image: Uint8Array, tensor: { data: Float32Array; specKey: string } | null): MirrorTicket {
-    const imageCopy = this.#buffers.take(image.length);
-    imageCopy.set(image);
-    if (!tensor) return { image: imageCopy, tensor: null };
+  ticket(image: Uint8Array, tensor: { data: Float32Array; specKey: string } | null, giveBackImage: () => void): MirrorTicket {
+    if (!tensor) return { image, tensor: null, giveBackImage };
     const data = this.#buffers.takeFloats(tensor.data.length);
     data.set(tensor.data);
-    return { image: imageCopy, tensor: { data, specKey: tensor.specKey } };
+    return { image, tensor: { data, specKey: tensor.specKey }, giveBackImage };
   }
 
   /** The input spec of TO-BE's model as `inputSpecKey`, so AS-IS keeps its tensor when theirs is the same. */
@@ -231,7 +232,7 @@ export class ShadowMirror {
   }
 
   #release(ticket: MirrorTicket): void {
-    this.#buffers.give(ticket.image);
+    ticket.giveBackImage();
     this.#buffers.give(ticket.tensor?.data);
   }
 

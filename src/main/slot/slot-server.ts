@@ -129,7 +129,7 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
       const mirrored = image && shadow?.sample() ? image : null;
       answer = await model.withSession((session) => gate.run(async () => {
         let result: Classification;
-        if (mirrored) ({ result, ticket } = await classifyForShadow(session, mirrored, top, options.maxInputPixels, shadow!));
+        if (mirrored) ({ result, ticket } = await classifyForShadow(session, mirrored, () => uploads.give(request.body), top, options.maxInputPixels, shadow!));
         else if (image) result = await session.classify(image, top, options.maxInputPixels);
         else result = await classifyPrepared(session, uploadedTensor(request.body, request.headers[INPUT_SPEC_HEADER], session.manifest.input), top);
         const { manifest } = session;
@@ -140,7 +140,8 @@ export async function buildSlotServer(options: SlotServerOptions): Promise<Fasti
         };
       }));
     } finally {
-      uploads.give(request.body);
+      // A mirror's ticket holds the upload until TO-BE has answered; it gives it back then.
+      if (!ticket) uploads.give(request.body);
     }
     if (!answer) throw modelNotLoaded(slot);
     metrics.recordPrediction(answer.timing_ms, request.source);
@@ -204,15 +205,15 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
 }
 
 /**
- * Classifies a request shadow mode sampled, keeping a copy of the image (the upload buffer is
- * reused once the request ends) and, when TO-BE's model takes the same input, of the tensor, so
+ * Classifies a request shadow mode sampled; its ticket holds the image (the upload, handed over
+ * with `giveBackImage`) and, when TO-BE's model takes the same input, a copy of the tensor, so
  * TO-BE is spared the decode.
  */
-async function classifyForShadow(session: Classifier, image: Uint8Array, top: number, maxInputPixels: number, shadow: ShadowMirror): Promise<{ result: Classification; ticket: MirrorTicket }> {
+async function classifyForShadow(session: Classifier, image: Uint8Array, giveBackImage: () => void, top: number, maxInputPixels: number, shadow: ShadowMirror): Promise<{ result: Classification; ticket: MirrorTicket }> {
   const started = performance.now();
   const prepared = await prepareImage(image, session.manifest.input, maxInputPixels);
   const specKey = inputSpecKey(session.manifest.input);
-  const ticket = shadow.ticket(image, specKey === shadow.targetSpecKey ? { data: prepared.data, specKey } : null);
+  const ticket = shadow.ticket(image, specKey === shadow.targetSpecKey ? { data: prepared.data, specKey } : null, giveBackImage);
   const result = await classifyPrepared(session, prepared, top, started);
   return { result, ticket };
 }
