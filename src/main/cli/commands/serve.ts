@@ -28,10 +28,10 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
     .option('--control-port <port>', 'control API port on 127.0.0.1 (setting controlPort, default 8890)', parsePort)
     .option('--host <address>', 'address both servers listen on (setting host, default 127.0.0.1)')
     .action(async (options: ServeOptions) => {
+      const dataDir = dataDirOf(globals());
       // Both slot processes start first: they load their modules while the host loads its own.
       const [{ forkSlotLauncher }, { PrestartedSlotLauncher }] = await Promise.all([import('../../slot/slot-launcher.js'), import('../../slot/prestarted-launcher.js')]);
       const launcher = new PrestartedSlotLauncher(forkSlotLauncher).prestart(SLOT_IDS);
-      const dataDir = dataDirOf(globals());
       let stopping = false;
       let host: Host;
       let status: HostStatus;
