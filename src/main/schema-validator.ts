@@ -7,8 +7,6 @@ export interface SchemaValidator {
   /** Whether `candidate` matches; when not, `errors` lists why. */
   (candidate: unknown): boolean;
   readonly errors: ErrorObject[];
-  /** The schema it checks against. */
-  readonly schema: object;
 }
 
 /** What the build's scripts/compile-schemas writes beside this module: Ajv's code for every registered schema. */
@@ -43,8 +41,7 @@ export function schemaValidator(name: string, schema: object, options: Readonly<
     compiled ??= precompiledValidator(name, schema) ?? compileSchema(schema, options);
     return compiled(candidate);
   };
-  Object.defineProperty(validate, 'errors', { get: () => compiled?.errors ?? [] });
-  const validator = Object.defineProperty(validate, 'schema', { value: schema }) as SchemaValidator;
+  const validator = Object.defineProperty(validate, 'errors', { get: () => compiled?.errors ?? [] }) as SchemaValidator;
   validatorsBySchema.set(schema, validator);
   return validator;
 }

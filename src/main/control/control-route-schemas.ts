@@ -7,7 +7,11 @@ import { ROUTE_AJV_OPTIONS } from '../http/precompiled-route-schemas.js';
  * (scripts/compile-schemas.ts) and Fastify never compiles them at start-up.
  */
 const trigger = { enum: ['cli', 'app', 'api'] } as const;
-const route = (name: string, schema: object): object => schemaValidator(`control-${name}`, schema, ROUTE_AJV_OPTIONS).schema;
+/** Registers a route schema (PRECOMPILED_ROUTE_SCHEMAS finds its validator by the schema object) and returns it for the route. */
+function route(name: string, schema: object): object {
+  schemaValidator(`control-${name}`, schema, ROUTE_AJV_OPTIONS);
+  return schema;
+}
 
 export const DEPLOY_BODY = route('deploy', { type: ['object', 'null'], additionalProperties: false, properties: { runId: { type: 'string', maxLength: 200 }, dryRun: { type: 'boolean' }, trigger } });
 export const PROMOTE_BODY = route('promote', { type: ['object', 'null'], additionalProperties: false, properties: { tag: { type: 'string', maxLength: 50 }, trigger, force: { type: 'boolean' }, reason: { type: 'string', maxLength: 2000 } } });
