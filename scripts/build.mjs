@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'scripts', 'test', 'bench', 'tsconfig.json', 'tsconfig.renderer.json', 'package.json', 'package-lock.json'];
@@ -54,12 +54,6 @@ function run(command, args) {
 
 const inputs = Math.max(...(await Promise.all(INPUTS.map((path) => newest(join(root, path))))));
 if (inputs >= (await oldestOutput())) await build();
-// `npm run serve` (build.mjs --serve, started with the bin's node flags): the CLI's serve in this
-// very process once the build is current, one Node start (about 0.1 s) fewer than a second `node`.
-if (process.argv[2] === '--serve') {
-  process.argv.splice(2, 1, 'serve');
-  await import(pathToFileURL(join(APP_DIR, 'litecnn.js')).href);
-}
 
 async function build() {
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json', 'tsconfig.renderer.json']);
