@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type ElectronStore from 'electron-store';
 import type { Options as ElectronStoreOptions } from 'electron-store';
-import { DEFAULT_SETTINGS, type Settings } from '../settings/settings-schema.js';
+import type { Settings } from '../settings/settings-schema.js';
 import { settingsFileOptions, settingsStoreOn, type SettingsStore } from '../settings/settings-store.js';
 
 /**
@@ -14,7 +14,7 @@ export type ElectronStoreClass = new (options: ElectronStoreOptions<Settings>) =
 export function electronStoreOptions(dataDir: string): ElectronStoreOptions<Settings> {
   const { configName, ...shared } = settingsFileOptions(dataDir);
   // electron-store names the file after `name` and overwrites conf's `configName` with it.
-  return { ...shared, name: configName, defaults: { ...DEFAULT_SETTINGS } };
+  return { ...shared, name: configName };
 }
 
 /** Opens `<dataDir>/settings.json` with electron-store, behind the SettingsStore interface the host uses. */

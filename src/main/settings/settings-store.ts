@@ -1,7 +1,6 @@
 import Conf from 'conf';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LiteCnnError, describeError, isErrnoError } from '../errors.js';
+import { LiteCnnError, describeError } from '../errors.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, settingsFileProblems, type SettingKey, type Settings } from './settings-schema.js';
 
 /** Where settings live; electron-store in the app and conf headless implement it on the same file. */
@@ -13,15 +12,16 @@ export interface SettingsStore {
 }
 
 /**
- * The options both conf and electron-store are opened with, so they share one file. The schema is
- * checked here (settingsStoreOn) with the build's generated code, not by conf: conf compiling it
- * with Ajv cost every `litecnn` start 40-60 ms of CPU (docs/footprint.md).
+ * The options both conf and electron-store are opened with, so they share one file. Neither gets
+ * the schema nor the defaults: settingsStoreOn checks the file with the build's generated code
+ * (conf compiling the schema with Ajv cost every `litecnn` start 40-60 ms of CPU, docs/footprint.md)
+ * and fills in the defaults as it reads, so conf never writes a file it has not checked, and
+ * settings.json holds only what was set.
  */
 export function settingsFileOptions(dataDir: string) {
   return {
     cwd: dataDir,
     configName: 'settings',
-    defaults: DEFAULT_SETTINGS,
     clearInvalidConfig: false,
   } as const;
 }
@@ -37,13 +37,13 @@ export interface SettingsFile {
 /** Opens a settings file (conf or electron-store) as a SettingsStore; schema violations become SETTINGS_INVALID. */
 export function settingsStoreOn(file: string, open: () => SettingsFile): SettingsStore {
   const invalid = (error: unknown): LiteCnnError => new LiteCnnError('SETTINGS_INVALID', `${file}: ${describeError(error)}. Fix the value with \`litecnn config set KEY VALUE\` or delete the file to go back to the defaults.`, { subject: file, httpStatus: 422 });
-  checkContent(readContent(file));
   let store: SettingsFile;
   try {
     store = open();
   } catch (error) {
     throw invalid(error);
   }
+  /** The file's settings, the defaults filling in what it does not set; SETTINGS_INVALID naming the file when it breaks the schema. */
   const content = (): Settings => {
     let current: object;
     try {
@@ -51,14 +51,12 @@ export function settingsStoreOn(file: string, open: () => SettingsFile): Setting
     } catch (error) {
       throw invalid(error);
     }
-    checkContent(current);
+    const problems = settingsFileProblems(current);
+    if (problems.length > 0) throw invalid(new Error(`Config schema violation: ${problems.join('; ')}`));
     return { ...DEFAULT_SETTINGS, ...current };
   };
-  /** Throws SETTINGS_INVALID naming the file when `candidate` breaks the schema. */
-  function checkContent(candidate: unknown): void {
-    const problems = settingsFileProblems(candidate);
-    if (problems.length > 0) throw invalid(new Error(`Config schema violation: ${problems.join('; ')}`));
-  }
+  // A file that breaks the schema fails its opening, not a later read.
+  content();
   return {
     path: store.path,
     get: (key) => content()[key],
@@ -76,23 +74,7 @@ export function settingsStoreOn(file: string, open: () => SettingsFile): Setting
   };
 }
 
-/** A settings file's content before conf opens it (conf writes the defaults into it); {} when there is none yet. */
-function readContent(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (isErrnoError(error, 'ENOENT')) return {};
-    throw new LiteCnnError('SETTINGS_INVALID', `${file} cannot be read (${describeError(error)}).`, { subject: file, httpStatus: 422 });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new LiteCnnError('SETTINGS_INVALID', `${file}: ${describeError(error)}. Fix the file or delete it to go back to the defaults.`, { subject: file, httpStatus: 422 });
-  }
-}
-
 /** Opens `<dataDir>/settings.json` with conf (headless mode and tests). */
 export function openSettings(dataDir: string): SettingsStore {
-  return settingsStoreOn(join(dataDir, 'settings.json'), () => new Conf<Settings>({ ...settingsFileOptions(dataDir), projectName: 'litecnn-dual', defaults: { ...DEFAULT_SETTINGS } }));
+  return settingsStoreOn(join(dataDir, 'settings.json'), () => new Conf<Settings>({ ...settingsFileOptions(dataDir), projectName: 'litecnn-dual' }));
 }
