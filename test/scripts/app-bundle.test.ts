@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -59,4 +60,18 @@ test('the inference worker runs a model without sharp or Ajv (it never decodes, 
   assert.deepEqual(await librariesOfAWorkerProcess(join(REPO_ROOT, 'weights', 'model_8891.bin')), { onnxruntime: true, libvips: false });
   // A message of Ajv's own core (node_modules/ajv/dist/core.js), which the schema compiler carries.
   assert.doesNotMatch(await readFile(join(APP_DIR, 'inference-worker.cjs'), 'utf8'), /schema with key or id/);
+});
+
+test('pino-roll\'s date-fns (scripts/date-fns-for-pino-roll.cjs) answers as date-fns does, and loads each function\'s module only when it is first called', () => {
+  const require = createRequire(join(REPO_ROOT, 'scripts', 'date-fns-for-pino-roll.cjs'));
+  const shim = require('./date-fns-for-pino-roll.cjs') as { format(date: Date, pattern: string): string; addDays(date: Date, days: number): Date; addHours(date: Date, hours: number): Date; parse(text: string, pattern: string, reference: Date): Date; isValid(date: Date): boolean };
+  const loaded = (name: string): boolean => Object.keys(require.cache).some((file) => file.endsWith(join('date-fns', `${name}.cjs`)));
+  assert.ok(!['format', 'addDays', 'addHours', 'parse', 'isValid'].some(loaded), 'nothing of date-fns is loaded until a function is called');
+  const day = new Date(2026, 11, 3, 17, 30);
+  assert.equal(shim.format(day, 'yyyy-MM-dd HH:mm'), '2026-12-03 17:30');
+  assert.ok(loaded('format') && !loaded('parse'), 'format loads format, not parse');
+  assert.equal(shim.addDays(day, 1).getDate(), 4);
+  assert.equal(shim.addHours(day, 7).getHours(), 0);
+  assert.equal(shim.parse('2026-12-03', 'yyyy-MM-dd', day).getTime(), new Date(2026, 11, 3).getTime());
+  assert.equal(shim.isValid(shim.parse('not a date', 'yyyy-MM-dd', day)), false);
 });
