@@ -21,6 +21,8 @@ export interface FootprintPlan {
   loadRequests: number;
   inFlight: number;
   startupRuns: number;
+  /** Of those, how many also read the host's RSS (each waits 15 s after the banner). */
+  hostRssRuns: number;
 }
 
 /** One slot against its floor process (same bundle, same session options, same images), RSS in bytes. */
@@ -55,11 +57,15 @@ export async function measureFootprint(plan: FootprintPlan, twelveMp: BenchImage
   progress('footprint: slots against their floor processes');
   const slots = await measureSlots(plan, twelveMp);
   const startup: StartupFootprint = { serve: [], npmServe: [], floorPairMs: [] };
+  // The three starts of a run take turns going first, so that none is always the one after the slowest.
+  const starts: (() => Promise<void>)[] = [
+    async () => void startup.serve.push(await startServeOnce('litecnn serve', startup.serve.length < plan.hostRssRuns)),
+    async () => void startup.npmServe.push(await startServeOnce('npm run serve')),
+    async () => void startup.floorPairMs.push(await startFloorPair(twelveMp)),
+  ];
   for (let i = 0; i < plan.startupRuns; i++) {
     progress(`footprint: start-up run ${i + 1} of ${plan.startupRuns} (litecnn serve, npm run serve, two floor processes)`);
-    startup.serve.push(await startServeOnce('litecnn serve'));
-    startup.npmServe.push(await startServeOnce('npm run serve'));
-    startup.floorPairMs.push(await startFloorPair(twelveMp));
+    for (let k = 0; k < starts.length; k++) await starts[(i + k) % starts.length]!();
   }
   return { slots, startup };
 }

@@ -33,6 +33,8 @@ export interface BenchPlan {
   /** The floor and HTTP measurements that a target compares alternate in this many blocks each. */
   pairedBlocks: number;
   startupRuns: number;
+  /** Of the start-up runs, how many also read the host's RSS at 2 s and 15 s after the banner. */
+  hostRssRuns: number;
   /** 12 MP requests in each of the footprint's two load rounds, and how many in flight. */
   footprintLoadRequests: number;
   footprintInFlight: number;

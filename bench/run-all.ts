@@ -32,7 +32,8 @@ const PLAN: BenchPlan = {
   httpSeconds: 8,
   httpWarmUpSeconds: 2,
   pairedBlocks: 4,
-  startupRuns: 3,
+  startupRuns: 7,
+  hostRssRuns: 3,
   footprintLoadRequests: 240,
   footprintInFlight: 2,
   sourcePhoto: SOURCE_PHOTO,
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     const cases: CaseResult[] = [];
     for (const model of models) cases.push(...await measureModel(model, images, quiet));
     await quiet.wait();
-    const footprint = await measureFootprint({ loadRequests: PLAN.footprintLoadRequests, inFlight: PLAN.footprintInFlight, startupRuns: PLAN.startupRuns }, images.find((image) => image.name === '12MP')!, progress);
+    const footprint = await measureFootprint({ loadRequests: PLAN.footprintLoadRequests, inFlight: PLAN.footprintInFlight, startupRuns: PLAN.startupRuns, hostRssRuns: PLAN.hostRssRuns }, images.find((image) => image.name === '12MP')!, progress);
     // The release loop sends the 640x480 photo: with the 12 MP one, TO-BE's latency would be mostly JPEG decoding.
     const release = await measureRelease(RELEASE_PLAN, images[0]!, quiet, progress);
     const results: BenchResults = { machine, steadiness, plan: PLAN, cases, footprint, release, quietWaitSeconds: quiet.busyWaitMs / 1000, totalSeconds: (performance.now() - started) / 1000 };

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const dir = await makeTempDir('litecnn-bench-footprint-');
   try {
     const twelveMp = (await makeBenchImages(dir)).find((image) => image.name === '12MP')!;
-    const footprint = await measureFootprint({ loadRequests: 240, inFlight: 2, startupRuns: 3 }, twelveMp, (message) => process.stderr.write(`[bench] ${message}\n`));
+    const footprint = await measureFootprint({ loadRequests: 240, inFlight: 2, startupRuns: 7, hostRssRuns: 3 }, twelveMp, (message) => process.stderr.write(`[bench] ${message}\n`));
     for (const check of checkFootprintTargets(footprint)) {
       process.stdout.write(`${check.pass ? 'PASS' : 'FAIL'}  ${check.model}  ${check.name}: ${check.compared} -> ${check.measured.toFixed(2)} (target ${check.target})\n`);
     }

@@ -30,8 +30,8 @@ const HOST_SETTLED_MS = 15_000;
 const EPHEMERAL_PORTS = ['--asis-port', '0', '--tobe-port', '0', '--control-port', '0'];
 const run = promisify(execFile);
 
-/** Starts the host once with a fresh temp data dir and ports 0, and stops it. */
-export async function startServeOnce(command: ServeCommand): Promise<StartupRun> {
+/** Starts the host once with a fresh temp data dir and ports 0, and stops it; with `hostRss`, it first reads the host's RSS at 2 s and 15 s (`litecnn serve` only). */
+export async function startServeOnce(command: ServeCommand, hostRss = true): Promise<StartupRun> {
   const dataDir = await makeTempDir('litecnn-bench-startup-');
   const started = performance.now();
   const child = command === 'litecnn serve'
@@ -45,7 +45,7 @@ export async function startServeOnce(command: ServeCommand): Promise<StartupRun>
     await checkBothSlotsReady(dataDir);
     let hostIdleRss: number | null = null;
     let hostSettledRss: number | null = null;
-    if (command === 'litecnn serve') {
+    if (command === 'litecnn serve' && hostRss) {
       await new Promise((resolve) => setTimeout(resolve, HOST_SETTLE_MS));
       hostIdleRss = await processRss(child.pid!);
       await new Promise((resolve) => setTimeout(resolve, HOST_SETTLED_MS - HOST_SETTLE_MS));
