@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { after } from 'node:test';
+import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import { Host, type HostOptions } from '../../src/main/host/host.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/main/settings/settings-schema.js';
 import { forkSlotLauncher } from '../../src/main/slot/slot-launcher.js';
@@ -25,6 +28,16 @@ export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?:
     return status.url;
   };
   return { host, dataDir: dir, url };
+}
+
+/** A new data dir whose slots hold these bundles; a slot left out gets the bundled default when a host starts. */
+export async function dataDirWithBundles(bundles: Partial<Record<SlotId, Uint8Array>>): Promise<string> {
+  const dir = await tempDir('litecnn-host-');
+  for (const [slot, bytes] of Object.entries(bundles) as [SlotId, Uint8Array][]) {
+    await mkdir(dirname(slotBundleFile(dir, slot)), { recursive: true });
+    await writeFile(slotBundleFile(dir, slot), bytes);
+  }
+  return dir;
 }
 
 /** A control API request with the host's token, as any API client sends it (a JSON body when given). */

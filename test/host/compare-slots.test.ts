@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { test } from 'node:test';
 import type { ModelInputSpec } from '../../src/shared/model-manifest.js';
@@ -9,11 +8,9 @@ import { compareOnSlots } from '../../src/main/host/compare-slots.js';
 import type { SlotEndpoint } from '../../src/main/http/slot-endpoint.js';
 import { prepareForModels } from '../../src/main/inference/prepare-for-models.js';
 import { prepareImage } from '../../src/main/inference/preprocess.js';
-import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import { inputSpecKey } from '../../src/main/model/input-spec-key.js';
 import { FIXTURE_IMAGES, fixtureImage } from '../helpers/paths.js';
-import { postMultipart, startTestHost } from '../helpers/running-host.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { dataDirWithBundles, postMultipart, startTestHost } from '../helpers/running-host.js';
 import { liteCnnBundle } from '../helpers/training-runs.js';
 
 const { url } = await startTestHost();
@@ -58,14 +55,6 @@ test('an image the host cannot decode goes to the slots, whose own errors come b
   for (const side of [result.asis, result.tobe]) assert.equal('error' in side && (side.error as { code: string }).code, 'CORRUPT_IMAGE');
 });
 
-/** A data dir whose TO-BE serves a 160-pixel LiteCNN, next to AS-IS's 224-pixel MobileNetV2. */
-async function dataDirWith160PixelToBe(): Promise<string> {
-  const dir = await tempDir('litecnn-host-sizes-');
-  await mkdir(dirname(slotBundleFile(dir, 'tobe')), { recursive: true });
-  await writeFile(slotBundleFile(dir, 'tobe'), liteCnnBundle(5, 160));
-  return dir;
-}
-
 function assertWithinRounding(actual: PredictResponse | { error: unknown }, expected: PredictResponse, subject: string): void {
   assert.ok('predictions' in actual, `${subject}: ${JSON.stringify(actual)}`);
   assert.deepEqual(actual.predictions.map((p) => p.label), expected.predictions.map((p) => p.label), subject);
@@ -75,7 +64,8 @@ function assertWithinRounding(actual: PredictResponse | { error: unknown }, expe
 }
 
 test('with models of different input sizes, compare shows what each slot\'s /predict answers, on every fixture photo', async () => {
-  const sized = await startTestHost({}, await dataDirWith160PixelToBe());
+  // TO-BE serves a 160-pixel LiteCNN, next to AS-IS's 224-pixel MobileNetV2.
+  const sized = await startTestHost({}, await dataDirWithBundles({ tobe: liteCnnBundle(5, 160) }));
   const urls = { asis: await sized.url('asis'), tobe: await sized.url('tobe') };
   const inputs = await Promise.all((['asis', 'tobe'] as const).map(async (slot) => ((await (await fetch(`${urls[slot]}/info`)).json()) as SlotInfo).model!.input));
   assert.deepEqual(inputs.map((input) => input.width), [224, 160], 'two input sizes');

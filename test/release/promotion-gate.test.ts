@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { EvalSummary } from '../../src/shared/eval-api.js';
 import type { GateVerdict } from '../../src/shared/release-api.js';
@@ -9,7 +9,7 @@ import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import { runCli } from '../helpers/cli.js';
 import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
-import { startTestHost } from '../helpers/running-host.js';
+import { dataDirWithBundles, startTestHost } from '../helpers/running-host.js';
 import { startTestSshd } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { bundledRun, liteCnnBundle, liteCnnRun, publishRun } from '../helpers/training-runs.js';
@@ -19,14 +19,6 @@ const PHOTOS = ['dog-golden-retriever.jpg', 'dog-siberian-husky.jpg', 'cat-persi
 async function unlabelledSet(): Promise<string> {
   const dir = await tempDir('litecnn-gateset-');
   for (const photo of PHOTOS) await symlink(fixtureImage(photo), join(dir, photo));
-  return dir;
-}
-
-/** A data dir whose TO-BE serves a seeded LiteCNN (37 Oxford breeds), which cannot agree with AS-IS on most of the set. */
-async function dataDirWithLiteCnnToBe(): Promise<string> {
-  const dir = await tempDir('litecnn-host-');
-  await mkdir(dirname(slotBundleFile(dir, 'tobe')), { recursive: true });
-  await writeFile(slotBundleFile(dir, 'tobe'), liteCnnBundle(21));
   return dir;
 }
 
@@ -76,7 +68,8 @@ test('the deploy gate needs the minimum top-1 accuracy on a labelled set, the mi
 
 test('a failing gate blocks promote; forced with a reason it promotes, and the verdict and reason go into the history', async () => {
   const set = await unlabelledSet();
-  const { host, dataDir } = await startTestHost({ promotionGateSet: set, promotionGateMaxDrop: 0, promotionGateMaxLatencyFactor: 1000 }, await dataDirWithLiteCnnToBe());
+  // TO-BE serves a seeded LiteCNN (37 Oxford breeds), which cannot agree with AS-IS on most of the set.
+  const { host, dataDir } = await startTestHost({ promotionGateSet: set, promotionGateMaxDrop: 0, promotionGateMaxLatencyFactor: 1000 }, await dataDirWithBundles({ tobe: liteCnnBundle(21) }));
   const asisBefore = await readFile(slotBundleFile(dataDir, 'asis'));
   const verdict = (await host.promotionGate())!;
   const evaluation = await host.evaluations.get(verdict.evaluationId);

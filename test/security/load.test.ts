@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { slotBundleFile } from '../../src/main/host/data-dir.js';
 import type { SlotStatus } from '../../src/shared/host-api.js';
 import { SLOT_IDS, type SlotId } from '../../src/shared/slot-api.js';
 import { buildMultipartBody } from '../../bench/multipart-body.js';
@@ -13,9 +11,8 @@ import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { threadCount } from '../helpers/process-threads.js';
 import { countStatus, describeMemory, recordFigures, withinBound, type LoadFigures, type StatusCounts } from '../helpers/reliability-figures.js';
-import { startTestHost } from '../helpers/running-host.js';
+import { dataDirWithBundles, startTestHost } from '../helpers/running-host.js';
 import { startTestSshd } from '../helpers/sshd.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { liteCnnBundle, liteCnnRun, publishRun } from '../helpers/training-runs.js';
 
 /**
@@ -46,18 +43,9 @@ const RSS_BOUND_BYTES = 80 * 2 ** 20;
 const IMAGE = 'dog-golden-retriever-tiny.jpg';
 
 const sshd = await startTestSshd();
-const { host } = await startTestHost(gpuSettings(sshd), await dataDirWithSmallModels());
+// Both slots on LiteCNN bundles of their own (versions 0.11.0 and 0.12.0).
+const { host } = await startTestHost(gpuSettings(sshd), await dataDirWithBundles({ asis: liteCnnBundle(11), tobe: liteCnnBundle(12) }));
 const upload = buildMultipartBody(await readFile(fixtureImage(IMAGE)), 'image', IMAGE);
-
-/** A data dir whose slots hold LiteCNN bundles of their own (versions 0.11.0 and 0.12.0). */
-async function dataDirWithSmallModels(): Promise<string> {
-  const dir = await tempDir('litecnn-load-');
-  for (const [slot, seed] of [['asis', 11], ['tobe', 12]] as const) {
-    await mkdir(dirname(slotBundleFile(dir, slot)), { recursive: true });
-    await writeFile(slotBundleFile(dir, slot), liteCnnBundle(seed));
-  }
-  return dir;
-}
 
 /** Keep-alive loops on both slots at once. */
 class BothSlotsLoad {

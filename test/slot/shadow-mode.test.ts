@@ -305,7 +305,6 @@ test('a sampled request\'s mirror holds the upload itself and gives it back once
   assert.deepEqual(givenBack.slice(2).sort(), ['second', ...Array.from({ length: MAX_MIRRORS_WAITING - 1 }, (_, i) => `waiting ${i + 1}`)].sort(), 'turning shadow mode off gives back what was waiting');
 });
 
-
 test('a mirror goes only after AS-IS has paused for the idle gap: requests that follow each other closely hold it back', async () => {
   let received = 0;
   const answer: PredictResponse = { predictions: [{ label: 'a', breed_en: 'A', breed_ko: 'A', score: 1 }], model: { slot: 'tobe', name: 'm', version: '1', sha256: 'x' }, timing_ms: { preprocess: 0, inference: 0, total: 0 } };
