@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { controlFilePath } from '../../src/main/control/control-file.js';
 import { PRODUCT_VERSION } from '../../src/main/product.js';
-import { exited } from '../helpers/cli.js';
+import { exited, untilServing } from '../helpers/cli.js';
 import { LITECNN_CLI, REPO_ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -28,19 +28,9 @@ test('the host runs with the same V8 flags however it is started: the bin\'s #! 
   // `npm run serve` serves from the process that checked the build: its command line carries the flags.
   const dataDir = await tempDir();
   const serve = spawn('npm', ['run', '-s', 'serve', '--', '--asis-port', '0', '--tobe-port', '0', '--control-port', '0'], { cwd: REPO_ROOT, env: { ...process.env, LITECNN_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  serve.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm run serve did not become ready:\n${output}`)), 60_000);
-      serve.stdout.on('data', () => {
-        if (!output.includes('Ctrl-C stops both servers.')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      serve.on('exit', () => reject(new Error(`npm run serve exited early:\n${output}`)));
-    });
+    // Its build check may build first.
+    await untilServing(serve, 60_000);
     const { pid } = JSON.parse(await readFile(controlFilePath(dataDir), 'utf8')) as { pid: number };
     const hostCommand = (await run('ps', ['-o', 'args=', '-p', String(pid)])).stdout.trim();
     for (const flag of flags.split(' ')) assert.ok(hostCommand.split(' ').includes(flag), `the host of npm run serve runs with ${flag}: ${hostCommand}`);

@@ -17,11 +17,16 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], env:
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
+  return { child, output: await untilServing(child) };
+}
+
+/** Collects a starting serve's output (stdout and stderr) until its banner has ended; rejects if it exits first or takes longer than `timeoutMs`. */
+export async function untilServing(child: ChildProcess, timeoutMs = 30_000): Promise<() => string> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not become ready:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not become ready:\n${output}`)), timeoutMs);
     const check = (): void => {
       if (output.includes('Ctrl-C stops both servers.')) {
         clearTimeout(timer);
@@ -31,7 +36,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], env:
     child.stdout!.on('data', check);
     child.on('exit', () => reject(new Error(`serve exited early:\n${output}`)));
   });
-  return { child, output: () => output };
+  return () => output;
 }
 
 /** Resolves with the exit code once the process has ended. */
