@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { HistoryEntry } from '../../src/shared/release-api.js';
 import type { HostStatus } from '../../src/shared/host-api.js';
 import { slotBundleFile } from '../../src/main/host/data-dir.js';
+import { openSettings } from '../../src/main/settings/settings-store.js';
+import type { SettingKey, Settings } from '../../src/main/settings/settings-schema.js';
 import { decodeBundle, sha256Hex } from '../../src/main/model/bundle-format.js';
 import { exited, runCli, startServe } from './cli.js';
 import { gpuSettings } from './gpu-host.js';
@@ -35,13 +37,14 @@ export async function startCrashBench(): Promise<CrashBench> {
   };
 }
 
-/** A data dir configured (through the CLI, as a user would) to use the test sshd. */
+/**
+ * A data dir configured to use the test sshd, written through the settings store `litecnn config
+ * set` uses (config-cli.test.ts runs that command; here eight runs of it cost each case 3 s).
+ */
 export async function configuredDataDir(sshd: TestSshd): Promise<string> {
   const dataDir = await tempDir('litecnn-crash-');
-  for (const [key, value] of Object.entries(gpuSettings(sshd))) {
-    const set = await runCli(dataDir, ['config', 'set', key, String(value)]);
-    assert.equal(set.code, 0, set.stderr);
-  }
+  const settings = openSettings(dataDir);
+  for (const [key, value] of Object.entries(gpuSettings(sshd)) as [SettingKey, Settings[SettingKey]][]) settings.set(key, value);
   return dataDir;
 }
 
