@@ -21,17 +21,19 @@ export interface LoopResult {
  */
 const PAUSE_AFTER_FAILURE_MS = 20;
 
-/**
- * Sends /predict requests to `url()` back to back (with `concurrency` in flight) until stopped.
- * `url` is re-read for every request, so a loop can follow a slot whose address it looks up.
- */
+/** A running request loop (startRequestLoop). */
 export interface RequestLoop {
   /** Resolves once some answer came from model `version` (a swap is done for new requests, but the loop may not have sent one yet); rejects after `timeoutMs`. */
   answeredBy(version: string, timeoutMs?: number): Promise<void>;
   stop: () => Promise<LoopResult>;
 }
 
-export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2): Promise<RequestLoop> {
+/**
+ * Sends /predict requests to `url()` back to back (with `concurrency` in flight) until stopped,
+ * each worker waiting `pauseMs` after each answer. `url` is re-read for every request, so a loop
+ * can follow a slot whose address it looks up.
+ */
+export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2, pauseMs = 0): Promise<RequestLoop> {
   const photo = await readFile(fixtureImage('cat-persian.jpg'));
   const result: LoopResult = { ok: 0, failed: 0, failures: [], firstFailureAt: null, versions: new Set() };
   const fail = (why: string): void => {
@@ -51,6 +53,7 @@ export async function startRequestLoop(url: () => Promise<string> | string, conc
         } else {
           fail(`${response.status} ${JSON.stringify(body)}`);
         }
+        if (pauseMs > 0) await sleep(pauseMs);
       } catch (error) {
         fail(String(error));
         await sleep(PAUSE_AFTER_FAILURE_MS);
