@@ -19,12 +19,24 @@ const ALONE = new Set([
   'inference/worker-model.test.js',
   'release/gpu-connection-failures.test.js',
   'security/load.test.js',
-  'security/release-faults.test.js',
   'security/request-limits.test.js',
   'security/swap-soak.test.js',
   'slot/shadow-mode.test.js',
   'slot/shadow-target-pause.test.js',
 ]);
+
+/**
+ * The longest of the files run together, started first so that none of them is left running
+ * alone at the end (the runner starts files in the order it is given them).
+ */
+const LONGEST_FIRST = [
+  'release/deploy.test.js',
+  'security/release-faults.test.js',
+  'release/promote-rollback.test.js',
+  'renderer/dashboard.e2e.test.js',
+  'release/crash-recovery-deploy-early.test.js',
+  'release/crash-recovery-deploy-late.test.js',
+];
 
 async function testFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -53,12 +65,16 @@ if (unknown.length > 0) {
   process.exit(1);
 }
 const files = chosen.length ? allFiles.filter((file) => chosen.includes(name(file))) : allFiles;
-const missing = [...ALONE].filter((alone) => !allFiles.some((file) => name(file) === alone));
+const missing = [...ALONE, ...LONGEST_FIRST].filter((listed) => !allFiles.some((file) => name(file) === listed));
 if (missing.length > 0) {
   process.stderr.write(`scripts/run-tests.mjs lists test files that do not exist: ${missing.join(', ')}\n`);
   process.exit(1);
 }
-const together = files.filter((file) => !ALONE.has(name(file)));
+const startOrder = (file) => {
+  const rank = LONGEST_FIRST.indexOf(name(file));
+  return rank === -1 ? LONGEST_FIRST.length : rank;
+};
+const together = files.filter((file) => !ALONE.has(name(file))).sort((a, b) => startOrder(a) - startOrder(b));
 const alone = files.filter((file) => ALONE.has(name(file)));
 
 let failed = false;
