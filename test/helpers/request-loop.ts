@@ -20,6 +20,11 @@ export interface LoopResult {
  * restarts the slot).
  */
 const PAUSE_AFTER_FAILURE_MS = 20;
+/**
+ * What the loop sends: the smallest photo (275x183, 7 KB). A loop checks answers, not what they
+ * say; decoding it costs a slot half what the 500x356 cat-persian.jpg it sent before did.
+ */
+const LOOP_IMAGE = 'dog-golden-retriever-tiny.jpg';
 
 /** A running request loop (startRequestLoop). */
 export interface RequestLoop {
@@ -34,7 +39,7 @@ export interface RequestLoop {
  * can follow a slot whose address it looks up.
  */
 export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2, pauseMs = 0): Promise<RequestLoop> {
-  const photo = await readFile(fixtureImage('cat-persian.jpg'));
+  const photo = await readFile(fixtureImage(LOOP_IMAGE));
   const result: LoopResult = { ok: 0, failed: 0, failures: [], firstFailureAt: null, versions: new Set() };
   const fail = (why: string): void => {
     result.failed++;
