@@ -12,7 +12,7 @@ import { tempDir } from './temp-dir.js';
  * A real host (both slot processes, the control API) on ephemeral loopback ports. Stopped when the
  * enclosing test ends, or after the test file when called at the top level (not from a before hook).
  */
-export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?: string, options: Pick<HostOptions, 'choosePath'> = {}): Promise<{ host: Host; dataDir: string; url: (slot: SlotId) => Promise<string> }> {
+export async function startTestHost(overrides: Partial<Settings> = {}, dataDir?: string, options: Pick<HostOptions, 'choosePath' | 'watcherFirstCheckDelayMs'> = {}): Promise<{ host: Host; dataDir: string; url: (slot: SlotId) => Promise<string> }> {
   const dir = dataDir ?? (await tempDir('litecnn-host-'));
   const host = new Host({
     dataDir: dir,

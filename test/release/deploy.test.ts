@@ -13,7 +13,9 @@ import { startTestSshd } from '../helpers/sshd.js';
 import { bundledRun, liteCnnRun, publishRun } from '../helpers/training-runs.js';
 
 const sshd = await startTestSshd();
-const { host, dataDir, url } = await startTestHost(gpuSettings(sshd));
+/** The watcher's first check after it is switched on (10 s in the app): the watcher test waits for it. */
+const WATCHER_FIRST_CHECK_DELAY_MS = 500;
+const { host, dataDir, url } = await startTestHost(gpuSettings(sshd), undefined, { watcherFirstCheckDelayMs: WATCHER_FIRST_CHECK_DELAY_MS });
 const photo = await readFile(fixtureImage('dog-golden-retriever.jpg'));
 const asisFile = slotBundleFile(dataDir, 'asis');
 const tobeFile = slotBundleFile(dataDir, 'tobe');
