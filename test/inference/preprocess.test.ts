@@ -74,6 +74,19 @@ test('normalise honours NHWC layout and BGR order', () => {
   assertClose(out, [51 / 255, 0, 1, 102 / 255, 1, 0]);
 });
 
+test('normalise writes every value into an array of the right length, and makes its own for any other', () => {
+  const rgb = Uint8Array.from([255, 0, 51, 0, 255, 102]);
+  const shape = spec({ width: 2, height: 1 });
+  const into = new Float32Array(6).fill(Number.NaN);
+  assert.equal(normalise(rgb, shape, undefined, into), into);
+  assertClose(into, [1, 0, 0, 1, 51 / 255, 102 / 255]);
+  const tooShort = new Float32Array(3).fill(Number.NaN);
+  const own = normalise(rgb, shape, undefined, tooShort);
+  assert.notEqual(own, tooShort);
+  assertClose(own, [1, 0, 0, 1, 51 / 255, 102 / 255]);
+  assert.ok(tooShort.every(Number.isNaN));
+});
+
 test('bad images are typed errors, not crashes', async () => {
   const fill = spec({});
   await assert.rejects(prepareImage(Buffer.from('this is plain text, not a picture'), fill), { code: 'NOT_AN_IMAGE' });

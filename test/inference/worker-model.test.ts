@@ -26,6 +26,21 @@ test('a model in a worker thread answers exactly as the same model in this threa
   }
 });
 
+test('images written into the tensors the worker hands back answer as in this thread, one at a time and several at once', async () => {
+  const images = await Promise.all(['dog-golden-retriever.jpg', 'cat-persian.jpg', 'other-polar-bear.jpg'].map((name) => readFile(fixtureImage(name))));
+  const local = await ModelSession.load(await readBundleFile(asisFile), asisFile);
+  const remote = await WorkerModel.start({ file: asisFile }, asisFile);
+  try {
+    const expected = await Promise.all(images.map(async (image) => (await local.classify(image, 5)).predictions));
+    const order = [0, 1, 2, 1, 0, 2, 0];
+    for (const i of order) assert.deepEqual((await remote.classify(images[i]!, 5)).predictions, expected[i]);
+    const together = await Promise.all(order.map((i) => remote.classify(images[i]!, 5)));
+    together.forEach((answer, n) => assert.deepEqual(answer.predictions, expected[order[n]!]));
+  } finally {
+    await Promise.all([local.release(), remote.release()]);
+  }
+});
+
 test('this thread keeps running while the worker infers', async () => {
   const { bytes } = await packFixtureModel();
   const model = await WorkerModel.start({ bytes: new Uint8Array(bytes) }, 'fixture');

@@ -33,15 +33,16 @@ export interface Classifier {
   release(): Promise<void>;
 }
 
-/** Decode and preprocess in this thread, score with `scoresFor`, rank, and time each step. */
+/** Decode and preprocess in this thread (into `tensor` when it fits), score with `scoresFor`, rank, and time each step. */
 export async function classifyImage(
   model: Pick<Classifier, 'manifest' | 'scoresFor'>,
   image: Uint8Array,
   top: number,
   maxInputPixels?: number,
+  tensor?: Float32Array,
 ): Promise<Classification> {
   const started = performance.now();
-  const prepared = await prepareImage(image, model.manifest.input, maxInputPixels);
+  const prepared = await prepareImage(image, model.manifest.input, maxInputPixels, tensor);
   return classifyPrepared(model, prepared, top, started);
 }
 

@@ -27,8 +27,8 @@ port.on('message', (message: MainToWorkerMessage) => {
         break;
       }
       (message.raw
-        ? session.outputFor(message).then(({ values, dims }) => send({ type: 'output', id: message.id, values, dims }, [values.buffer as ArrayBuffer]))
-        : session.scoresFor(message).then((scores) => send({ type: 'scores', id: message.id, scores }, [scores.buffer as ArrayBuffer]))
+        ? session.outputFor(message).then(({ values, dims }) => send({ type: 'output', id: message.id, values, dims, input: message.data }, [values.buffer as ArrayBuffer, message.data.buffer as ArrayBuffer]))
+        : session.scoresFor(message).then((scores) => send({ type: 'scores', id: message.id, scores, input: message.data }, [scores.buffer as ArrayBuffer, message.data.buffer as ArrayBuffer]))
       ).catch((error: unknown) => send({ type: 'error', id: message.id, error: asErrorValue(error) }));
       break;
     case 'release': {

@@ -8,8 +8,9 @@ import { inputDims, type PreparedImage } from './input-tensor.js';
  * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
  * alpha flattened onto white, sRGB, resized per the manifest, normalised in one pass.
  * JPEG and WebP are shrunk while decoding when the target is much smaller (libvips shrink-on-load).
+ * `into`, when its length fits, receives the tensor instead of a new array.
  */
-export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<PreparedImage> {
+export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS, into?: Float32Array): Promise<PreparedImage> {
   const { width, height } = spec;
   const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
   // resize-crop: the centred shorterSide square (libvips crops it), whose centre normalise() takes.
@@ -25,7 +26,7 @@ export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxI
     top: Math.floor((info.height - height) / 2),
   };
   return {
-    data: normalise(data, spec, crop),
+    data: normalise(data, spec, crop, into),
     dims: inputDims(spec),
   };
 }
@@ -65,12 +66,13 @@ export interface CropWindow { stride: number; left: number; top: number }
 
 /**
  * Interleaved RGB bytes -> float tensor in the manifest's layout and colour order, cropping and
- * normalising in one pass: x = (pixel / 255 - mean) / std.
+ * normalising in one pass: x = (pixel / 255 - mean) / std. Every value of the result is written,
+ * so `into` (used when its length fits) needs no clearing.
  */
-export function normalise(rgb: Uint8Array, spec: ModelInputSpec, crop: CropWindow = { stride: spec.width, left: 0, top: 0 }): Float32Array {
+export function normalise(rgb: Uint8Array, spec: ModelInputSpec, crop: CropWindow = { stride: spec.width, left: 0, top: 0 }, into?: Float32Array): Float32Array {
   const { width, height } = spec;
   const plane = width * height;
-  const out = new Float32Array(plane * 3);
+  const out = into?.length === plane * 3 ? into : new Float32Array(plane * 3);
   const source = spec.colorOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const scale = [0, 1, 2].map((c) => 1 / (255 * spec.std[c]!)) as [number, number, number];
   const offset = [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!) as [number, number, number];

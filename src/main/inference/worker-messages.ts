@@ -29,6 +29,7 @@ export type MainToWorkerMessage =
 export type WorkerToMainMessage =
   | { type: 'ready'; manifest: ModelManifest; loadedAt: string; signature: OnnxSignature }
   | { type: 'failed'; error: WorkerError }
-  | { type: 'scores'; id: number; scores: Float64Array }
-  | { type: 'output'; id: number; values: Float32Array; dims: number[] }
+  /** `input`: the run's input tensor, handed back for the next image. */
+  | { type: 'scores'; id: number; scores: Float64Array; input: Float32Array }
+  | { type: 'output'; id: number; values: Float32Array; dims: number[]; input: Float32Array }
   | { type: 'error'; id: number; error: WorkerError };
