@@ -3,7 +3,6 @@ import type { OnnxSignature } from '../model/model-description.js';
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import type { Prediction, PredictTiming } from '../../shared/slot-api.js';
 import type { PreparedImage } from './input-tensor.js';
-import { prepareImage } from './preprocess.js';
 import { topK } from './scores.js';
 
 /** The answer of one classification. */
@@ -26,6 +25,8 @@ export interface Classifier {
   /** The input and output the model is fed and read by, as the ONNX model declares them. */
   readonly signature: OnnxSignature;
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification>;
+  /** Decodes an encoded image into this model's input tensor. */
+  prepare(image: Uint8Array, maxInputPixels?: number): Promise<PreparedImage>;
   /** Probabilities (softmaxed when the model gives logits) for a prepared tensor. */
   scoresFor(prepared: Pick<PreparedImage, 'data' | 'dims'>): Promise<Float64Array>;
   /** The model's own output for a prepared tensor (what the Open Inference Protocol returns). */
@@ -33,16 +34,15 @@ export interface Classifier {
   release(): Promise<void>;
 }
 
-/** Decode and preprocess in this thread (into `tensor` when it fits), score with `scoresFor`, rank, and time each step. */
+/** Decode and preprocess in this thread with `prepare`, score with `scoresFor`, rank, and time each step. */
 export async function classifyImage(
-  model: Pick<Classifier, 'manifest' | 'scoresFor'>,
+  model: Pick<Classifier, 'manifest' | 'prepare' | 'scoresFor'>,
   image: Uint8Array,
   top: number,
   maxInputPixels?: number,
-  tensor?: Float32Array,
 ): Promise<Classification> {
   const started = performance.now();
-  const prepared = await prepareImage(image, model.manifest.input, maxInputPixels, tensor);
+  const prepared = await model.prepare(image, maxInputPixels);
   return classifyPrepared(model, prepared, top, started);
 }
 

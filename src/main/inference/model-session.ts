@@ -3,7 +3,7 @@ import type { OnnxSignature, TensorSignature } from '../model/model-description.
 import type { ModelManifest } from '../../shared/model-manifest.js';
 import { LiteCnnError, describeError } from '../errors.js';
 import type { ModelBundle } from '../model/bundle-format.js';
-import type { Classification, Classifier, ModelOutput } from './classify.js';
+import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { inputDims, type PreparedImage } from './input-tensor.js';
 import { softmax } from './scores.js';
 import { DEFAULT_ONNX_THREADS } from './onnx-threads.js';
@@ -64,14 +64,19 @@ export class ModelSession implements Classifier {
     }
   }
 
-  /**
-   * Decodes, preprocesses and classifies one encoded image, all in this thread. The decoder is
-   * imported here, not with this module: an inference worker never decodes, and loading sharp
-   * would add about 130 ms of CPU to every worker's start (each slot start and each model swap).
-   */
-  async classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
-    const { classifyImage } = await import('./classify.js');
+  /** Decodes, preprocesses and classifies one encoded image, all in this thread. */
+  classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
     return classifyImage(this, image, top, maxInputPixels);
+  }
+
+  /**
+   * The decoder is imported here, not with this module: an inference worker never decodes, and
+   * loading sharp would add about 130 ms of CPU to every worker's start (each slot start and each
+   * model swap).
+   */
+  async prepare(image: Uint8Array, maxInputPixels?: number): Promise<PreparedImage> {
+    const { prepareImage } = await import('./preprocess.js');
+    return prepareImage(image, this.manifest.input, maxInputPixels);
   }
 
   /** Runs the model on a prepared tensor; the answer is probabilities, softmaxed when the model gives logits. */

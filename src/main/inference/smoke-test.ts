@@ -1,7 +1,6 @@
 import sharp from 'sharp';
 import { LiteCnnError } from '../errors.js';
 import type { Classifier } from './classify.js';
-import { prepareImage } from './preprocess.js';
 
 let smokeImage: Promise<Buffer> | undefined;
 
@@ -23,7 +22,7 @@ function smokeTestImage(): Promise<Buffer> {
 
 /** Runs a real image through the model: every score finite, in 0..1, summing to ~1. */
 export async function smokeTest(model: Classifier, subject: string): Promise<void> {
-  const scores = await model.scoresFor(await prepareImage(await smokeTestImage(), model.manifest.input));
+  const scores = await model.scoresFor(await model.prepare(await smokeTestImage()));
   const sum = scores.reduce((total, score) => total + score, 0);
   const sane = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1) && Math.abs(sum - 1) < 1e-3;
   if (!sane) {

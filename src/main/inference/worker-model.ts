@@ -4,6 +4,7 @@ import { LiteCnnError } from '../errors.js';
 import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { InferenceThread, toLiteCnnError } from './inference-thread.js';
 import { inputDims, type PreparedImage } from './input-tensor.js';
+import { prepareImage } from './preprocess.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
 
 /** How many input tensors the worker has handed back are kept for the next images. */
@@ -22,6 +23,8 @@ export class WorkerModel implements Classifier {
   readonly signature: OnnxSignature;
   readonly #pending = new Map<number, { resolve: (answer: Float64Array | ModelOutput) => void; reject: (error: Error) => void }>();
   readonly #spareInputs: Float32Array[] = [];
+  /** Values in one image's input tensor: a tensor handed back with another length (a batch's) is not kept. */
+  readonly #imageInputLength: number;
   #nextId = 1;
   #released = false;
 
@@ -30,6 +33,7 @@ export class WorkerModel implements Classifier {
     this.manifest = loaded.manifest;
     this.loadedAt = loaded.loadedAt;
     this.signature = loaded.signature;
+    this.#imageInputLength = inputDims(loaded.manifest.input).reduce((a, b) => a * b, 1);
     thread.worker.on('message', this.#onMessage);
     thread.worker.on('error', this.#onError);
     thread.worker.on('exit', this.#onExit);
@@ -52,7 +56,12 @@ export class WorkerModel implements Classifier {
   }
 
   classify(image: Uint8Array, top: number, maxInputPixels?: number): Promise<Classification> {
-    return classifyImage(this, image, top, maxInputPixels, this.#spareInputs.pop());
+    return classifyImage(this, image, top, maxInputPixels);
+  }
+
+  /** Decodes in this thread, into a tensor the worker handed back when one is kept. */
+  prepare(image: Uint8Array, maxInputPixels?: number): Promise<PreparedImage> {
+    return prepareImage(image, this.manifest.input, maxInputPixels, this.#spareInputs.pop());
   }
 
   /** Probabilities for a prepared tensor, whose buffer is moved to the worker (unusable here afterwards). */
@@ -89,17 +98,11 @@ export class WorkerModel implements Classifier {
     if (message.type !== 'scores' && message.type !== 'output' && message.type !== 'error') return;
     const waiter = this.#pending.get(message.id);
     this.#pending.delete(message.id);
-    if (message.type !== 'error') this.#keepSpareInput(message.input);
+    if (message.type !== 'error' && message.input.length === this.#imageInputLength && this.#spareInputs.length < SPARE_INPUTS_KEPT) this.#spareInputs.push(message.input);
     if (message.type === 'scores') waiter?.resolve(message.scores);
     else if (message.type === 'output') waiter?.resolve({ values: message.values, dims: message.dims });
     else waiter?.reject(toLiteCnnError(message.error));
   };
-
-  /** Keeps an input tensor the worker handed back if one image fills it (a batch's does not) and fewer than SPARE_INPUTS_KEPT are kept. */
-  #keepSpareInput(input: Float32Array): void {
-    const [, ...image] = inputDims(this.manifest.input);
-    if (input.length === image.reduce((a, b) => a * b, 1) && this.#spareInputs.length < SPARE_INPUTS_KEPT) this.#spareInputs.push(input);
-  }
 
   readonly #onError = (error: Error): void => this.#failAll(`The inference thread failed: ${error.message}`);
 

@@ -8,7 +8,6 @@ import { ReusableBuffers } from './reusable-buffers.js';
 import { isTensorUpload, uploadedTensor } from './tensor-upload.js';
 import { performance } from 'node:perf_hooks';
 import { classifyPrepared, type Classification, type Classifier } from '../inference/classify.js';
-import { prepareImage } from '../inference/preprocess.js';
 import { inputSpecKey } from '../model/input-spec-key.js';
 import type { MirrorTicket, ShadowMirror } from './shadow-mirror.js';
 import { useErrorReplies } from '../http/error-replies.js';
@@ -211,7 +210,7 @@ export async function slotInfo(options: Pick<SlotServerOptions, 'slot' | 'model'
  */
 async function classifyForShadow(session: Classifier, image: Uint8Array, giveBackImage: () => void, top: number, maxInputPixels: number, shadow: ShadowMirror): Promise<{ result: Classification; ticket: MirrorTicket }> {
   const started = performance.now();
-  const prepared = await prepareImage(image, session.manifest.input, maxInputPixels);
+  const prepared = await session.prepare(image, maxInputPixels);
   const specKey = inputSpecKey(session.manifest.input);
   const ticket = shadow.ticket(image, specKey === shadow.targetSpecKey ? { data: prepared.data, specKey } : null, giveBackImage);
   const result = await classifyPrepared(session, prepared, top, started);
