@@ -98,7 +98,7 @@ function renderReport(figures: ReliabilityFigures, seconds: Record<FigureName, n
     '',
     '## Load while releasing',
     '',
-    `${count(load.requests)} \`POST /predict\` of \`${load.image}\` over keep-alive connections, ${load.connections / 2} on each slot, in ${load.seconds.toFixed(0)} s,`,
+    `${count(load.requests)} \`POST /predict\` of \`${load.image}\` resized to ${load.uploadSize}x${load.uploadSize} over keep-alive connections, ${load.connections / 2} on each slot, in ${load.seconds.toFixed(0)} s,`,
     `with default settings (rate limit ${DEFAULT_SETTINGS.rateLimitPerSecond === 0 ? 'off' : `${DEFAULT_SETTINGS.rateLimitPerSecond}/s`}; ${DEFAULT_SETTINGS.maxConcurrentInferences} inferences at once and ${DEFAULT_SETTINGS.maxQueuedRequests} waiting per slot, so neither 429 nor 503 is allowed).`,
     `Memory is each slot's RSS after a ${count(load.warmUpRequests)}-request warm-up and a settle, and again after the load and a settle; "peak" is the highest sampled during the load.`,
     'Threads are counted, not bounded, here: libvips starts worker threads on demand as concurrency rises (the soak below bounds them).',

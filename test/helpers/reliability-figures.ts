@@ -17,6 +17,8 @@ export type LoadFigures = {
   warmUpRequests: number;
   connections: number;
   image: string;
+  /** The upload's width and height: the photo resized, as the slots' preprocessing would. */
+  uploadSize: number;
   seconds: number;
   slots: Record<SlotId, { requests: number; statuses: StatusCounts; versions: string[]; restarts: number; peakRssBytes: number; memory: MemoryFigures; threadsBefore: number; threadsAfter: number }>;
   releases: { action: string; slot: SlotId; ms: number; requestsDuring: number }[];

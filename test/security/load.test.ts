@@ -222,5 +222,5 @@ test(`${REQUESTS} requests at ${2 * CONNECTIONS_PER_SLOT} connections over both 
     assert.ok(withinBound(figures[slot.slot].memory), `${slot.slot} RSS from baseline to after: ${describeMemory(figures[slot.slot].memory)}`);
   }
 
-  await recordFigures('load', { requests: total, warmUpRequests: WARM_UP_REQUESTS, connections: 2 * CONNECTIONS_PER_SLOT, image: IMAGE, seconds, slots: figures, releases: releaseFigures });
+  await recordFigures('load', { requests: total, warmUpRequests: WARM_UP_REQUESTS, connections: 2 * CONNECTIONS_PER_SLOT, image: IMAGE, uploadSize: UPLOAD_SIZE, seconds, slots: figures, releases: releaseFigures });
 });
