@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { PredictResponse } from '../../src/shared/slot-api.js';
+import { BUNDLED_WEIGHTS_DIR } from '../../src/main/host/data-dir.js';
+import { SLOT_ROLES } from '../../src/main/host/slot-roles.js';
+import { resizeCropSide } from '../../src/main/inference/input-tensor.js';
+import { readBundleFile } from '../../src/main/model/bundle-file.js';
 import { fixtureImage } from './paths.js';
 import { postMultipart } from './running-host.js';
 
@@ -22,14 +27,19 @@ export interface LoopResult {
  */
 const PAUSE_AFTER_FAILURE_MS = 20;
 /**
- * What the loop sends: the smallest photo (275x183, 7 KB) as a 256x256 JPEG, the size the bundled
- * models' preprocessing resizes to (their shorter side), so that a slot on them decodes it with no
- * resize: 2.3-3.0 ms of CPU a request, against 6.0-6.7 ms for the photo as it is, which libvips
- * enlarges. A loop checks answers, not what they say.
+ * What the loop sends: the smallest photo (275x183, 7 KB) resized to the square the bundled
+ * models' preprocessing resizes to (256x256, their shorter side), so that a slot on them decodes it
+ * with no resize: 2.3-3.0 ms of CPU a request, against 6.0-6.7 ms for the photo as it is, which
+ * libvips enlarges. A loop checks answers, not what they say.
  */
 const LOOP_IMAGE = 'dog-golden-retriever-tiny.jpg';
-const LOOP_IMAGE_SIZE = 256;
 let loopPhoto: Promise<Buffer> | undefined;
+
+async function makeLoopPhoto(): Promise<Buffer> {
+  const { manifest } = await readBundleFile(join(BUNDLED_WEIGHTS_DIR, SLOT_ROLES.asis.bundleFileName));
+  const side = resizeCropSide(manifest.input);
+  return sharp(await readFile(fixtureImage(LOOP_IMAGE))).resize(side, side, { fit: 'fill' }).jpeg().toBuffer();
+}
 
 /** A running request loop (startRequestLoop). */
 export interface RequestLoop {
@@ -44,7 +54,7 @@ export interface RequestLoop {
  * can follow a slot whose address it looks up.
  */
 export async function startRequestLoop(url: () => Promise<string> | string, concurrency = 2, pauseMs = 0): Promise<RequestLoop> {
-  loopPhoto ??= readFile(fixtureImage(LOOP_IMAGE)).then((bytes) => sharp(bytes).resize(LOOP_IMAGE_SIZE, LOOP_IMAGE_SIZE, { fit: 'fill' }).jpeg().toBuffer());
+  loopPhoto ??= makeLoopPhoto();
   const photo = await loopPhoto;
   const result: LoopResult = { ok: 0, failed: 0, failures: [], firstFailureAt: null, versions: new Set() };
   const fail = (why: string): void => {

@@ -12,6 +12,7 @@ import { gpuSettings } from '../helpers/gpu-host.js';
 import { fixtureImage } from '../helpers/paths.js';
 import { threadCount } from '../helpers/process-threads.js';
 import { countStatus, describeMemory, recordFigures, withinBound, type LoadFigures, type StatusCounts } from '../helpers/reliability-figures.js';
+import { resizeCropSide } from '../../src/main/inference/input-tensor.js';
 import { decodeBundle } from '../../src/main/model/bundle-format.js';
 import { dataDirWithBundles, startTestHost } from '../helpers/running-host.js';
 import { startTestSshd } from '../helpers/sshd.js';
@@ -52,7 +53,7 @@ const IMAGE = 'dog-golden-retriever-tiny.jpg';
  */
 const bundles = { asis: liteCnnBundle(11), tobe: liteCnnBundle(12) };
 const { input } = decodeBundle(bundles.asis, 'the AS-IS bundle').manifest;
-const UPLOAD_SIZE = input.resize.shorterSide ?? Math.max(input.width, input.height);
+const UPLOAD_SIZE = resizeCropSide(input);
 
 const sshd = await startTestSshd();
 // Both slots on LiteCNN bundles of their own (versions 0.11.0 and 0.12.0).

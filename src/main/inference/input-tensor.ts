@@ -6,6 +6,16 @@ export interface PreparedImage {
   dims: [number, number, number, number];
 }
 
+/** How many values one image's input tensor holds. */
+export function inputLength(spec: Pick<ModelInputSpec, 'width' | 'height'>): number {
+  return 3 * spec.width * spec.height;
+}
+
+/** The side of the square a `resize-crop` spec resizes an image to before taking its centre crop. */
+export function resizeCropSide(spec: Pick<ModelInputSpec, 'width' | 'height' | 'resize'>): number {
+  return spec.resize.shorterSide ?? Math.max(spec.width, spec.height);
+}
+
 /** The shape of one image's input tensor as the manifest lays it out. */
 export function inputDims(spec: Pick<ModelInputSpec, 'width' | 'height' | 'layout'>): [number, number, number, number] {
   const { width, height } = spec;

@@ -2,7 +2,7 @@ import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { ModelInputSpec } from '../../shared/model-manifest.js';
 import { LiteCnnError } from '../errors.js';
 import { DEFAULT_MAX_INPUT_PIXELS } from './input-limits.js';
-import { inputDims, type PreparedImage } from './input-tensor.js';
+import { inputDims, inputLength, resizeCropSide, type PreparedImage } from './input-tensor.js';
 
 /**
  * Turns encoded image bytes into the tensor the manifest describes: EXIF orientation applied,
@@ -12,7 +12,7 @@ import { inputDims, type PreparedImage } from './input-tensor.js';
  */
 export async function prepareImage(image: Uint8Array, spec: ModelInputSpec, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS, into?: Float32Array): Promise<PreparedImage> {
   const { width, height } = spec;
-  const shorterSide = spec.resize.shorterSide ?? Math.max(width, height);
+  const shorterSide = resizeCropSide(spec);
   // resize-crop: the centred shorterSide square (libvips crops it), whose centre normalise() takes.
   // Resizing the whole image first would let a 65535x1 picture grow to millions of pixels wide.
   const pipeline = spec.resize.mode === 'resize-crop'
@@ -72,7 +72,8 @@ export interface CropWindow { stride: number; left: number; top: number }
 export function normalise(rgb: Uint8Array, spec: ModelInputSpec, crop: CropWindow = { stride: spec.width, left: 0, top: 0 }, into?: Float32Array): Float32Array {
   const { width, height } = spec;
   const plane = width * height;
-  const out = into?.length === plane * 3 ? into : new Float32Array(plane * 3);
+  const length = inputLength(spec);
+  const out = into?.length === length ? into : new Float32Array(length);
   const source = spec.colorOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const scale = [0, 1, 2].map((c) => 1 / (255 * spec.std[c]!)) as [number, number, number];
   const offset = [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!) as [number, number, number];

@@ -3,7 +3,7 @@ import type { OnnxSignature } from '../model/model-description.js';
 import { LiteCnnError } from '../errors.js';
 import { classifyImage, type Classification, type Classifier, type ModelOutput } from './classify.js';
 import { InferenceThread, toLiteCnnError } from './inference-thread.js';
-import { inputDims, type PreparedImage } from './input-tensor.js';
+import { inputLength, type PreparedImage } from './input-tensor.js';
 import { prepareImage } from './preprocess.js';
 import type { BundleSource, WorkerToMainMessage } from './worker-messages.js';
 
@@ -23,8 +23,6 @@ export class WorkerModel implements Classifier {
   readonly signature: OnnxSignature;
   readonly #pending = new Map<number, { resolve: (answer: Float64Array | ModelOutput) => void; reject: (error: Error) => void }>();
   readonly #spareInputs: Float32Array[] = [];
-  /** Values in one image's input tensor: a tensor handed back with another length (a batch's) is not kept. */
-  readonly #imageInputLength: number;
   #nextId = 1;
   #released = false;
 
@@ -33,7 +31,6 @@ export class WorkerModel implements Classifier {
     this.manifest = loaded.manifest;
     this.loadedAt = loaded.loadedAt;
     this.signature = loaded.signature;
-    this.#imageInputLength = inputDims(loaded.manifest.input).reduce((a, b) => a * b, 1);
     thread.worker.on('message', this.#onMessage);
     thread.worker.on('error', this.#onError);
     thread.worker.on('exit', this.#onExit);
@@ -98,7 +95,8 @@ export class WorkerModel implements Classifier {
     if (message.type !== 'scores' && message.type !== 'output' && message.type !== 'error') return;
     const waiter = this.#pending.get(message.id);
     this.#pending.delete(message.id);
-    if (message.type !== 'error' && message.input.length === this.#imageInputLength && this.#spareInputs.length < SPARE_INPUTS_KEPT) this.#spareInputs.push(message.input);
+    // Only one image's tensor is kept: a batch's (an Open Inference request's) may be far larger.
+    if (message.type !== 'error' && message.input.length === inputLength(this.manifest.input) && this.#spareInputs.length < SPARE_INPUTS_KEPT) this.#spareInputs.push(message.input);
     if (message.type === 'scores') waiter?.resolve(message.scores);
     else if (message.type === 'output') waiter?.resolve({ values: message.values, dims: message.dims });
     else waiter?.reject(toLiteCnnError(message.error));

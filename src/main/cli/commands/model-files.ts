@@ -11,6 +11,7 @@ import { readBundleFile } from '../../model/bundle-file.js';
 import { readLabelsFile } from '../../model/labels-file.js';
 import { packModel } from '../../model/pack.js';
 import { readPreprocessFile, resolvePreprocess } from '../../model/preprocess-spec.js';
+import { resizeCropSide } from '../../inference/input-tensor.js';
 import { printJson } from '../cli-context.js';
 import { formatBytes } from '../format.js';
 import { parsePositiveInt } from '../parse-options.js';
@@ -81,7 +82,7 @@ export function registerModelFiles(program: Command): void {
 function describeManifest(file: string, m: ModelManifest, protocol: ModelDescription): string {
   const tensor = ({ name, datatype, shape }: TensorDescription): string => `"${name}" ${datatype} [${shape.join(', ')}]`;
   const { input } = m;
-  const resize = input.resize.mode === 'resize-crop' ? `shorter side ${input.resize.shorterSide ?? Math.max(input.width, input.height)}, centre crop` : input.resize.mode;
+  const resize = input.resize.mode === 'resize-crop' ? `shorter side ${resizeCropSide(input)}, centre crop` : input.resize.mode;
   return [
     `${file}: valid LiteCNN bundle`,
     `  name       ${m.name}`,
